@@ -1,0 +1,63 @@
+// Bundles the extension, the CLI, the benchmark (Node, CommonJS) and the panel script (browser) into dist/,
+// and copies the tree-sitter WASM files next to them.
+'use strict';
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const production = !process.argv.includes('--dev');
+const dist = path.join(__dirname, 'dist');
+
+// The ESM build of web-tree-sitter relies on import.meta.url, which is {} in CommonJS output (Parser.init()
+// then throws); the CJS build finds tree-sitter.wasm next to the bundle.
+const alias = { 'web-tree-sitter': require.resolve('web-tree-sitter') };
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode'],
+  alias,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/bench.ts'], outfile: 'dist/bench.js' },
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
+    entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
+  },
+];
+
+function copyWasm() {
+  fs.mkdirSync(dist, { recursive: true });
+  fs.copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), path.join(dist, 'tree-sitter.wasm'));
+  const grammars = path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  for (const lang of ['javascript', 'typescript', 'tsx', 'python']) {
+    fs.copyFileSync(path.join(grammars, `tree-sitter-${lang}.wasm`), path.join(dist, `tree-sitter-${lang}.wasm`));
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  copyWasm();
+  if (watch) {
+    for (const b of builds) await (await esbuild.context(b)).watch();
+    console.log('esbuild: watching');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+  console.log(`esbuild: built dist/ in ${Date.now() - t0} ms`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** The repair benchmark (placeholder until the benchmark lands). */
+process.stdout.write('bench: not yet\n');

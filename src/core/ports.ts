@@ -1,0 +1,190 @@
+/**
+ * The small interfaces the engine depends on. Each has a real implementation in src/node (or src/vscode)
+ * and, for unit tests, an in-memory one. Nothing here imports Node built-ins or `vscode`.
+ */
+import type {
+  Candidate, FileChange, Lesson, LoopEvent, ModelRole, Reflection, Round, TestReport, TestResult, TestSelector,
+  TokenUsage,
+} from './types';
+
+/** Runs a workspace's tests in a given directory (the user's folder or a scratch copy of it). */
+export interface TestRunner {
+  run(request: TestRunRequest): Promise<TestReport>;
+}
+
+export interface TestRunRequest {
+  /** Absolute directory to run in. */
+  root: string;
+  /** Only these tests (default: the whole suite). */
+  only?: TestSelector[];
+  timeoutMs?: number;
+  /** Extra tries for failing tests before they count as failing (flaky detection); default 0 here. */
+  flakyRetries?: number;
+  signal?: AbortSignal;
+  /** Extra environment for the test process (e.g. NODE_V8_COVERAGE). */
+  env?: Record<string, string>;
+  /** Progress for a person: a short line now and then. */
+  onProgress?: (message: string) => void;
+}
+
+/** Reads the user's workspace as the user sees it (unsaved editor buffers win over the disk). */
+export interface SourceFiles {
+  /** Workspace-relative path → text, or undefined when there is no such file. */
+  read(path: string): Promise<string | undefined>;
+  /** Workspace-relative paths of the source and test files (heavy and ignored folders left out). */
+  list(): Promise<string[]>;
+}
+
+/** An isolated copy of the workspace in which candidates are applied and tested. */
+export interface ScratchWorkspace {
+  /** Absolute path of the copy's root. */
+  readonly root: string;
+  /** Writes the candidate's files (workspace-relative paths) into the copy. */
+  apply(changes: Pick<FileChange, 'path' | 'after'>[]): Promise<void>;
+  /** Puts every file changed since creation back to its original content (fast: no full re-copy). */
+  reset(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface ScratchProvider {
+  /** A fresh copy of the workspace with the editor's unsaved buffers overlaid. */
+  create(): Promise<ScratchWorkspace>;
+}
+
+/** Languages with tree-sitter grammars bundled. */
+export type LanguageId = 'javascript' | 'typescript' | 'tsx' | 'python';
+
+/** 0-based row and column, as tree-sitter reports them. */
+export interface SyntaxPoint {
+  row: number;
+  column: number;
+}
+
+/** The part of a tree-sitter node the engine uses (web-tree-sitter's `Node` satisfies it structurally). */
+export interface SyntaxNode {
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: SyntaxPoint;
+  readonly endPosition: SyntaxPoint;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly hasError: boolean;
+  readonly parent: SyntaxNode | null;
+  readonly children: ReadonlyArray<SyntaxNode | null>;
+  readonly namedChildren: ReadonlyArray<SyntaxNode | null>;
+  childForFieldName(fieldName: string): SyntaxNode | null;
+}
+
+/** Parses source text with tree-sitter. The tree lives only during `use` (WASM memory is freed after). */
+export interface SyntaxParser {
+  languageOf(path: string): LanguageId | undefined;
+  parse<T>(language: LanguageId, text: string, use: (root: SyntaxNode) => T): Promise<T>;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  role: ModelRole;
+  /** Overrides the provider's default model (e.g. the critic's model). */
+  model?: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Called with each streamed piece of text. */
+  onDelta?: (text: string) => void;
+}
+
+export interface ChatResult {
+  text: string;
+  model: string;
+  usage: TokenUsage;
+  durationMs: number;
+}
+
+/** A chat-completions language model (OpenAI-compatible server, VS Code LM API, or a test double server). */
+export interface ChatModel {
+  readonly name: string;
+  /** Throws `ModelError` with a message a person can act on. */
+  complete(request: ChatRequest): Promise<ChatResult>;
+}
+
+/** A model failure a person can act on (unreachable server, 401, unknown model, malformed stream). */
+export class ModelError extends Error {
+  constructor(message: string, readonly kind: 'unreachable' | 'auth' | 'not-found' | 'rate-limit' | 'server' | 'malformed' | 'aborted' | 'other') {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+/** What a proposer gets each round. */
+export interface ProposalRequest {
+  round: number;
+  /** How many candidates to propose (a hint: the built-in engine may return more). */
+  count: number;
+  baseline: TestReport;
+  /** The target tests that still fail, with their evidence (from the best candidate so far, or the baseline). */
+  failures: TestResult[];
+  files: SourceFiles;
+  syntax: SyntaxParser;
+  /** Recent reflections, oldest first (episodic memory). */
+  memory: Reflection[];
+  best?: Candidate;
+  previousRounds: Round[];
+  hint?: string;
+  lessons: Lesson[];
+  isTestFile(path: string): boolean;
+  signal: AbortSignal;
+  /** For model-delta, model-call and log events. */
+  emit(event: LoopEvent): void;
+}
+
+/** One proposed change set. A proposal with `rejectReason` is recorded and shown but never tested. */
+export interface Proposal {
+  summary: string;
+  rationale?: string;
+  changes: FileChange[];
+  rejectReason?: string;
+  source: 'model' | 'builtin' | 'hybrid';
+}
+
+export interface Proposer {
+  readonly name: string;
+  propose(request: ProposalRequest): Promise<Proposal[]>;
+}
+
+export interface CritiqueRequest {
+  round: number;
+  /** This round's candidates, tested or rejected. */
+  candidates: Candidate[];
+  best?: Candidate;
+  baseline: TestReport;
+  failures: TestResult[];
+  files: SourceFiles;
+  memory: Reflection[];
+  hint?: string;
+  signal: AbortSignal;
+  emit(event: LoopEvent): void;
+}
+
+/** Writes the reflection of a round, citing the evidence. */
+export interface Critic {
+  critique(request: CritiqueRequest): Promise<Reflection>;
+}
+
+/** Lessons kept across runs (per workspace), only from verified fixes. */
+export interface LessonStore {
+  relevant(query: { files: string[]; tests: string[]; symbols: string[] }): Promise<Lesson[]>;
+  add(lesson: Lesson): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** Time and ids, injectable for deterministic tests. */
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,246 @@
+/**
+ * Plain, serialisable data shared by the engine and every front end (extension, CLI, benchmark).
+ * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
+ * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
+ */
+
+/** Frameworks the test layer knows how to drive with a machine-readable reporter. */
+export type FrameworkId = 'node-test' | 'jest' | 'vitest' | 'mocha' | 'pytest' | 'generic';
+
+/** Final status of one test in a report. `flaky`: failed, then passed on a re-run. */
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'timedOut' | 'flaky';
+
+/** A place in a workspace file: workspace-relative path, 1-based line, optional 1-based column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** The evidence a failing test leaves behind. */
+export interface TestFailure {
+  message: string;
+  expected?: string;
+  actual?: string;
+  stack?: string;
+  /** Where the failing assertion (or throw) is, in a test file when the test file asserted. */
+  location?: SourceLocation;
+  /** Stack frames that pass through workspace files (not node_modules, not the framework), top first. */
+  frames: SourceLocation[];
+}
+
+/** One test's outcome. `id` is stable across runs: `${file}::${name}`. */
+export interface TestResult {
+  id: string;
+  file: string;
+  /** Full name, suites joined with ' > ' (e.g. "math > sum > adds"). */
+  name: string;
+  status: TestStatus;
+  durationMs: number;
+  failure?: TestFailure;
+}
+
+export interface TestSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  timedOut?: number;
+  flaky?: number;
+}
+
+/** The structured result of one test run (full or targeted). */
+export interface TestReport {
+  framework: FrameworkId;
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  timedOut: boolean;
+  summary: TestSummary;
+  tests: TestResult[];
+  /** Set when the run could not produce results at all (e.g. the command was not found). */
+  error?: string;
+  /** Head and tail of the combined output, capped. */
+  output?: string;
+}
+
+/** Selects tests: a whole file, or one test in it by full name (`FILE::NAME` on the command line). */
+export interface TestSelector {
+  file: string;
+  name?: string;
+}
+
+/** 0-based position (line, character), as in LSP and VS Code. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** The new content of one workspace file a candidate changes. `before` is what the engine started from. */
+export interface FileChange {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/** Token counts of a model call; `estimated` when the server sent no usage. */
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+  estimated?: boolean;
+}
+
+export type ModelRole = 'actor' | 'critic';
+
+/** One completed call to a language model. */
+export interface ModelCall {
+  id: string;
+  role: ModelRole;
+  model: string;
+  round: number;
+  usage: TokenUsage;
+  durationMs: number;
+  /** Set when the call failed; the text says what happened, never a secret. */
+  error?: string;
+}
+
+export type CandidateStatus = 'pending' | 'rejected' | 'failed' | 'improved' | 'passed-targets' | 'verified';
+
+/** One proposed fix and what the tests said about it. */
+export interface Candidate {
+  id: string;
+  round: number;
+  index: number;
+  source: 'model' | 'builtin' | 'hybrid';
+  /** One line: what the candidate changes ("`<` → `<=` at src/range.js:4"). */
+  summary: string;
+  /** Why: the sentence of the critique or the model's rationale that motivated it. */
+  rationale?: string;
+  changes: FileChange[];
+  /** Unified diff of all changes (workspace-relative paths, a/ b/ prefixes). */
+  diff: string;
+  status: CandidateStatus;
+  rejectReason?: string;
+  /** Results of the targeted run (failing tests of the baseline) and of the full suite, when run. */
+  targeted?: TestSummary;
+  full?: TestSummary;
+  targetsPassed: number;
+  targetsTotal: number;
+  /** Ids of tests that passed in the baseline and fail with this candidate. */
+  newFailures: string[];
+  /** Ids of target tests that still fail, with their failure messages. */
+  remainingFailures: { id: string; message: string }[];
+  score: number;
+  durationMs: number;
+}
+
+/** A critique written after a round: what was tried, what the evidence proves, what to try next. */
+export interface Reflection {
+  round: number;
+  author: 'model' | 'builtin';
+  model?: string;
+  text: string;
+  /** The candidate the critique is mostly about (the closest one). */
+  candidateId?: string;
+  durationMs: number;
+  usage?: TokenUsage;
+}
+
+export interface Round {
+  index: number;
+  candidates: Candidate[];
+  reflection?: Reflection;
+  bestCandidateId?: string;
+  calls: ModelCall[];
+  tokens: TokenUsage;
+  durationMs: number;
+}
+
+export type RunStatus = 'verified' | 'improved' | 'no-fix' | 'nothing-to-fix' | 'cancelled' | 'error';
+
+export interface RunResult {
+  status: RunStatus;
+  /** One sentence a person can read: why the run stopped. */
+  stopReason: string;
+  best?: Candidate;
+  /** Unified diff of the best candidate ('' when none). */
+  patch: string;
+  files: string[];
+  tokens: TokenUsage;
+  durationMs: number;
+  error?: string;
+}
+
+/** A short lesson kept after a verified fix, offered to later runs on the same files or tests. */
+export interface Lesson {
+  id: string;
+  createdAt: string;
+  files: string[];
+  tests: string[];
+  symbols: string[];
+  text: string;
+}
+
+export const TRACE_VERSION = 1;
+
+/** The whole story of a run, as JSON. Never contains a secret. */
+export interface Trace {
+  version: typeof TRACE_VERSION;
+  id: string;
+  startedAt: string;
+  workspaceName: string;
+  provider: string;
+  model?: string;
+  criticModel?: string;
+  options: LoopOptions;
+  targets: TestSelector[];
+  baseline?: { summary: TestSummary; failing: string[]; flaky: string[]; durationMs: number };
+  rounds: Round[];
+  result?: RunResult;
+}
+
+/** Options of a reflection run: the same object from VS Code settings, CLI flags or the benchmark. */
+export interface LoopOptions {
+  rounds: number;
+  candidates: number;
+  /** Per test run, in milliseconds. */
+  testTimeoutMs: number;
+  allowTestEdits: boolean;
+  /** Stop when prompt + completion tokens exceed this (0 = no limit). */
+  maxTokens: number;
+  /** Stop when the run has taken longer (0 = no limit). */
+  maxDurationMs: number;
+  /** Extra tries for a failing test before it counts as failing. */
+  flakyRetries: number;
+  /** How many candidates are tested at once. */
+  concurrency: number;
+  /** A person's hint for the next round's prompt. */
+  hint?: string;
+  /** Restrict the run to these tests (default: every failing test of the baseline). */
+  only?: TestSelector[];
+}
+
+export const DEFAULT_LOOP_OPTIONS: LoopOptions = {
+  rounds: 3,
+  candidates: 3,
+  testTimeoutMs: 120_000,
+  allowTestEdits: false,
+  maxTokens: 0,
+  maxDurationMs: 0,
+  flakyRetries: 2,
+  concurrency: 2,
+};
+
+/** Everything the loop tells the outside world, in order. Front ends render these; the trace records them. */
+export type LoopEvent =
+  | { type: 'run-start'; runId: string; startedAt: string; provider: string; options: LoopOptions }
+  | { type: 'baseline-start' }
+  | { type: 'baseline'; report: TestReport; failing: string[]; flaky: string[] }
+  | { type: 'round-start'; round: number }
+  | { type: 'model-delta'; round: number; role: ModelRole; callId: string; text: string; completionTokens: number }
+  | { type: 'model-call'; round: number; call: ModelCall }
+  | { type: 'candidate'; round: number; candidate: Candidate }
+  | { type: 'candidate-result'; round: number; candidate: Candidate }
+  | { type: 'reflection'; round: number; reflection: Reflection }
+  | { type: 'round-end'; round: Round }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'run-end'; result: RunResult; trace: Trace };

@@ -1,0 +1,2 @@
+/** The panel script (placeholder until the panel lands). */
+export {};
