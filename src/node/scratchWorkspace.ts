@@ -1,0 +1,285 @@
+/**
+ * Scratch workspaces: isolated copies of the user's folder in which candidates are applied and tested, so the
+ * user's files are never touched until they accept a change.
+ *
+ * Layout: <os.tmpdir()>/reflect-scratch/<pid>-<random>/{owner.json, <folder name>/}. Keeping the folder's own name
+ * keeps tools that look at it (package names, pytest rootdir) unchanged. Dependency folders are symbolically
+ * linked (cheap even with 100k files), caches are left out, everything else is copied (tests write files, and a
+ * hard link would write through to the user's copy).
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
+import type { FileChange } from '../core/types';
+import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
+
+/** Where scratch copies live unless told otherwise. */
+export function defaultScratchBase(): string {
+  return path.join(os.tmpdir(), 'reflect-scratch');
+}
+
+export interface ScratchOptions {
+  /** Unsaved editor buffers (workspace-relative path → text) written over the copy. */
+  overlay?: Map<string, string>;
+  /** Parent folder of the copies (default: os.tmpdir()/reflect-scratch). */
+  baseDir?: string;
+}
+
+/**
+ * A provider of scratch copies of `root`. The first `create()` removes copies left behind by dead processes.
+ * Copies still alive when the process exits normally are removed then.
+ */
+export function createScratchProvider(root: string, opts: ScratchOptions = {}): ScratchProvider {
+  const absRoot = path.resolve(root);
+  const baseDir = opts.baseDir ?? defaultScratchBase();
+  let cleaned = false;
+  return {
+    async create(): Promise<ScratchWorkspace> {
+      if (!cleaned) {
+        cleaned = true;
+        removeStaleScratch(baseDir);
+      }
+      return createScratchWorkspace(absRoot, baseDir, opts.overlay);
+    },
+  };
+}
+
+/** Removes copies under `baseDir` whose owning process is gone. Returns how many were removed. */
+export function removeStaleScratch(baseDir: string = defaultScratchBase()): number {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(baseDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const m = /^(\d+)-/.exec(name);
+    if (!m) continue;
+    const dir = path.join(baseDir, name);
+    let pid = Number(m[1]);
+    try {
+      pid = Number(JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8')).pid) || pid;
+    } catch {
+      // No owner file: the pid in the name is all we have.
+    }
+    if (pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const liveCopies = new Set<string>();
+let exitHookInstalled = false;
+
+function removeLiveCopiesOnExit(): void {
+  for (const dir of liveCopies) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function createScratchWorkspace(root: string, baseDir: string, overlay?: Map<string, string>): Promise<ScratchWorkspace> {
+  if (!fs.statSync(root).isDirectory()) throw new Error(`cannot copy ${root}: not a folder`);
+  fs.mkdirSync(baseDir, { recursive: true });
+  const id = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const dir = path.join(baseDir, id);
+  fs.mkdirSync(dir);
+  // The owner file comes first so that a crash in the middle of copying still leaves a removable copy.
+  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, root, createdAt: new Date().toISOString() }));
+  liveCopies.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', removeLiveCopiesOnExit);
+  }
+  const copyRoot = path.join(dir, path.basename(root) || 'workspace');
+  fs.mkdirSync(copyRoot);
+  copyTree(root, copyRoot, root, ignoredDirectories(root));
+  for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
+  return scratchWorkspace(dir, copyRoot);
+}
+
+function scratchWorkspace(dir: string, copyRoot: string): ScratchWorkspace {
+  /** Content and mtime of each file before the first change to it; null when the change created it. */
+  const originals = new Map<string, { data: Buffer; mtime: Date } | null>();
+  const createdDirs: string[] = [];
+  return {
+    root: copyRoot,
+    async apply(changes: Pick<FileChange, 'path' | 'after'>[]): Promise<void> {
+      for (const change of changes) {
+        const rel = normalizeRelative(change.path);
+        const abs = insideRoot(copyRoot, rel);
+        if (!originals.has(rel)) {
+          try {
+            originals.set(rel, { data: fs.readFileSync(abs), mtime: fs.statSync(abs).mtime });
+          } catch {
+            originals.set(rel, null);
+          }
+        }
+        writeInside(copyRoot, rel, change.after, createdDirs);
+      }
+    },
+    async reset(): Promise<void> {
+      for (const [rel, original] of originals) {
+        const abs = path.join(copyRoot, rel);
+        if (original) {
+          fs.writeFileSync(abs, original.data);
+          // The old mtime too, so tools that compare times (make, incremental builds) see the original file.
+          fs.utimesSync(abs, original.mtime, original.mtime);
+        } else {
+          fs.rmSync(abs, { force: true });
+        }
+        forgetBytecode(abs);
+      }
+      originals.clear();
+      for (const d of createdDirs.reverse()) {
+        try {
+          fs.rmdirSync(d);
+        } catch {
+          // Not empty: a test run put files there; they go with the copy.
+        }
+      }
+      createdDirs.length = 0;
+    },
+    async dispose(): Promise<void> {
+      liveCopies.delete(dir);
+      // rmSync removes symbolic links themselves; it never follows them into the user's node_modules.
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes `text` at `rel` inside the copy, refusing to write through a linked folder (that is the user's disk). */
+function writeInside(copyRoot: string, rel: string, text: string, createdDirs: string[]): void {
+  const abs = insideRoot(copyRoot, rel);
+  const parts = rel.split('/').slice(0, -1);
+  let cur = copyRoot;
+  for (const part of parts) {
+    cur = path.join(cur, part);
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(cur);
+    } catch {
+      st = undefined;
+    }
+    if (!st) {
+      fs.mkdirSync(cur);
+      createdDirs.push(cur);
+    } else if (st.isSymbolicLink()) {
+      throw new Error(`cannot write ${rel}: ${path.relative(copyRoot, cur)} is a linked dependency folder, shared with your workspace`);
+    } else if (!st.isDirectory()) {
+      throw new Error(`cannot write ${rel}: ${path.relative(copyRoot, cur)} is a file`);
+    }
+  }
+  if (fs.existsSync(abs) && fs.lstatSync(abs).isSymbolicLink()) fs.rmSync(abs);
+  fs.writeFileSync(abs, text);
+  forgetBytecode(abs);
+}
+
+/**
+ * Python validates cached bytecode by source size and mtime in whole seconds, so two candidates of the same size
+ * written within one second would share a stale .pyc. Removing it forces a recompile.
+ */
+function forgetBytecode(abs: string): void {
+  if (!abs.endsWith('.py')) return;
+  const cache = path.join(path.dirname(abs), '__pycache__');
+  const stem = `${path.basename(abs, '.py')}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(cache);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(stem) && n.endsWith('.pyc')) fs.rmSync(path.join(cache, n), { force: true });
+}
+
+type Treatment = 'copy' | 'link' | 'skip';
+
+/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
+function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
+  if (CACHE_FOLDERS.has(name)) return 'skip';
+  if (DEPENDENCY_FOLDERS.has(name)) return 'link';
+  if (BUILD_FOLDERS.has(name)) return 'copy';
+  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
+  return 'copy';
+}
+
+function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs): void {
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    const from = path.join(src, e.name);
+    const to = path.join(dst, e.name);
+    if (e.isDirectory()) {
+      const rel = path.relative(root, from).split(path.sep).join('/');
+      const how = folderTreatment(e.name, rel, ignored);
+      if (how === 'link') fs.symlinkSync(from, to, 'dir');
+      else if (how === 'copy') {
+        fs.mkdirSync(to);
+        copyTree(from, to, root, ignored);
+      }
+    } else if (e.isFile()) {
+      // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.
+      fs.copyFileSync(from, to, fs.constants.COPYFILE_FICLONE);
+    } else if (e.isSymbolicLink()) {
+      fs.symlinkSync(linkTarget(from, root), to);
+    }
+  }
+}
+
+/** A link inside the workspace stays relative (it then points into the copy); one leaving it becomes absolute. */
+function linkTarget(link: string, root: string): string {
+  const target = fs.readlinkSync(link);
+  const resolved = path.resolve(path.dirname(link), target);
+  const rel = path.relative(root, resolved);
+  const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+  if (path.isAbsolute(target)) return inside ? path.relative(path.dirname(link), resolved) || '.' : target;
+  return inside ? target : resolved;
+}
+
+interface IgnoredDirs {
+  /** Names matched at any depth (`.gitignore` lines without an inner slash). */
+  names: Set<string>;
+  /** Workspace-relative folder paths (lines with a slash inside). */
+  paths: Set<string>;
+}
+
+/** Plain folder entries of the root `.gitignore` (globs and negations are left out: they are not cheap to honour). */
+function ignoredDirectories(root: string): IgnoredDirs {
+  const result: IgnoredDirs = { names: new Set(), paths: new Set() };
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, '.gitignore'), 'utf8');
+  } catch {
+    return result;
+  }
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('!') || /[*?[\]\\]/.test(line)) continue;
+    const clean = line.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (!clean || clean.split('/').includes('..')) continue;
+    const anchored = line.startsWith('/') || clean.includes('/');
+    if (anchored) {
+      const abs = path.join(root, clean);
+      if (isDirectory(abs)) result.paths.add(clean);
+    } else {
+      result.names.add(clean);
+    }
+  }
+  return result;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
