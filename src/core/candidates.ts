@@ -1,0 +1,120 @@
+/**
+ * Turning proposals into candidates: checks that need no test run (paths, test files, empty or repeated changes,
+ * the caller's own validation such as parse errors), then applying a candidate in a scratch workspace and running
+ * the targeted tests, and the full suite when the targets pass.
+ */
+import { createTwoFilesPatch } from 'diff';
+import type { Proposal, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
+import { isFailing, judgeCandidate } from './scoring';
+import type { Candidate, FileChange, TestReport, TestResult, TestSelector } from './types';
+
+/** Extra validation before testing (e.g. "the result no longer parses"): a reason to reject, or undefined. */
+export type ValidateChanges = (
+  changes: FileChange[],
+  context: { allowTestEdits: boolean; isTestFile(path: string): boolean; syntax: SyntaxParser; files: SourceFiles },
+) => Promise<string | undefined>;
+
+/** Unified diff of a candidate's changes, workspace-relative with a/ b/ prefixes. */
+export function diffOfChanges(changes: FileChange[]): string {
+  return changes
+    .filter((c) => c.before !== c.after)
+    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before, c.after, undefined, undefined, { context: 3 })
+      .replace(/^=+\n/, '')
+      .replace(/^Index:[^\n]*\n/, ''))
+    .join('');
+}
+
+/** A new candidate from a proposal (status pending, or rejected when the proposal came with a reason). */
+export function candidateFromProposal(p: Proposal, round: number, index: number, targetsTotal: number, diff: (c: FileChange[]) => string): Candidate {
+  const changes = p.changes.filter((c) => c.before !== c.after);
+  return {
+    id: `r${round}c${index + 1}`,
+    round,
+    index,
+    source: p.source,
+    summary: p.summary,
+    ...(p.rationale ? { rationale: p.rationale } : {}),
+    changes,
+    diff: changes.length ? diff(changes) : '',
+    status: p.rejectReason ? 'rejected' : 'pending',
+    ...(p.rejectReason ? { rejectReason: p.rejectReason } : {}),
+    targetsPassed: 0,
+    targetsTotal,
+    newFailures: [],
+    remainingFailures: [],
+    score: p.rejectReason ? -1 : 0,
+    durationMs: 0,
+  };
+}
+
+/** Why a candidate must not be tested, or undefined when it may. Cheap checks first; `validate` last. */
+export async function rejectReasonOf(
+  candidate: Candidate,
+  seenDiffs: Map<string, string>,
+  context: { allowTestEdits: boolean; isTestFile(path: string): boolean; syntax: SyntaxParser; files: SourceFiles; validate?: ValidateChanges },
+): Promise<string | undefined> {
+  if (candidate.changes.length === 0) return 'the proposal changes nothing';
+  for (const change of candidate.changes) {
+    if (!isInsideWorkspace(change.path)) return `${change.path} is outside the workspace`;
+    if (!context.allowTestEdits && context.isTestFile(change.path)) {
+      return `it edits the test file ${change.path}; tests are read-only unless test edits are allowed (--allow-test-edits)`;
+    }
+  }
+  const same = seenDiffs.get(candidate.diff);
+  if (same) return `the same change as ${same}, already tested`;
+  return context.validate ? context.validate(candidate.changes, context) : undefined;
+}
+
+/** Workspace-relative, forward slashes, no `..` escape, not absolute. */
+export function isInsideWorkspace(path: string): boolean {
+  if (!path || path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path)) return false;
+  return !path.split(/[\\/]/).some((part) => part === '..');
+}
+
+export interface TestContext {
+  runner: TestRunner;
+  targets: TestSelector[];
+  targetIds: string[];
+  timeoutMs: number;
+  flakyRetries: number;
+  /** The baseline's full-suite results (tests passing there must keep passing). */
+  fullBaseline: () => Promise<TestReport>;
+  signal: AbortSignal;
+  now: () => number;
+  onProgress?: (message: string) => void;
+}
+
+export interface TestedCandidate {
+  candidate: Candidate;
+  /** The target tests that still fail, with their full evidence (for the next prompt and the critic). */
+  failures: TestResult[];
+}
+
+/** Applies the candidate in `ws`, runs the targets then (if they all pass) the full suite, and resets `ws`. */
+export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, ctx: TestContext): Promise<TestedCandidate> {
+  const started = ctx.now();
+  await ws.apply(candidate.changes.map((c) => ({ path: c.path, after: c.after })));
+  try {
+    const targeted = await ctx.runner.run({ root: ws.root, only: ctx.targets, timeoutMs: ctx.timeoutMs, flakyRetries: 0, signal: ctx.signal, onProgress: ctx.onProgress });
+    const passedAll = ctx.targetIds.every((id) => targeted.tests.some((t) => t.id === id && (t.status === 'passed' || t.status === 'flaky')));
+    let full: TestReport | undefined;
+    let baselinePassing: Set<string> | undefined;
+    if (passedAll && !ctx.signal.aborted) {
+      const baseline = await ctx.fullBaseline();
+      baselinePassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
+      full = await ctx.runner.run({ root: ws.root, timeoutMs: ctx.timeoutMs, flakyRetries: ctx.flakyRetries, signal: ctx.signal, onProgress: ctx.onProgress });
+    }
+    const verdict = judgeCandidate(ctx.targetIds, targeted, full, baselinePassing);
+    const tested: Candidate = {
+      ...candidate,
+      ...verdict,
+      targeted: targeted.summary,
+      ...(full ? { full: full.summary } : {}),
+      durationMs: ctx.now() - started,
+    };
+    const failures = targeted.tests.filter((t) => ctx.targetIds.includes(t.id) && isFailing(t));
+    return { candidate: tested, failures };
+  } finally {
+    await ws.reset();
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * The reflection loop (Reflexion with the user's real tests): baseline → rounds of propose K candidates → test each
+ * in its own scratch copy (targets, then the full suite) → keep the best so far → critique citing the evidence →
+ * remember → retry. Stops on the tests' verdict, never on the model's. One async generator of typed events.
+ */
+import { candidateFromProposal, diffOfChanges, rejectReasonOf, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
+import { createEventQueue, forEachBounded } from './events';
+import { recordLesson, relevantLessons } from './memory';
+import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
+import { ModelError } from './ports';
+import { failureSignature, isBetter, isFailing } from './scoring';
+import { createTrace, recordBaseline } from './trace';
+import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
+
+/** Everything the loop needs from the outside world. */
+export interface LoopDeps {
+  /** Absolute path of the user's workspace (never written by the loop). */
+  root: string;
+  runner: TestRunner;
+  scratch: ScratchProvider;
+  files: SourceFiles;
+  syntax: SyntaxParser;
+  proposer: Proposer;
+  critic: Critic;
+  lessons?: LessonStore;
+  isTestFile(path: string): boolean;
+  clock: Clock;
+  /** Shown in the trace, e.g. "openai-compatible (http://127.0.0.1:11434/v1)" — never a key. */
+  providerLabel: string;
+  model?: string;
+  criticModel?: string;
+  /** Shown in the trace (default: the last segment of root). */
+  workspaceName?: string;
+  /** Extra checks before testing (e.g. the result must still parse). */
+  validate?: ValidateChanges;
+  /** Unified diff of changes (default: jsdiff, 3 lines of context). */
+  diff?: (changes: FileChange[]) => string;
+}
+
+/** How many recent reflections the actor sees (Reflexion keeps a short episodic memory). */
+const MEMORY_SIZE = 3;
+
+/** Runs one reflection session. Yields events as they happen (also while tests run); returns the result. */
+export async function* runReflection(deps: LoopDeps, options: LoopOptions, signal: AbortSignal): AsyncGenerator<LoopEvent, RunResult> {
+  const queue = createEventQueue<LoopEvent>();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  let result: RunResult | undefined;
+  const body = runSession(deps, options, controller.signal, (e) => queue.push(e)).then((r) => {
+    result = r;
+    queue.close();
+  });
+  try {
+    for (let event = await queue.next(); event !== undefined; event = await queue.next()) yield event;
+    await body;
+    return result!;
+  } finally {
+    // A consumer that stops early (break, return) cancels the run so no test process outlives it.
+    signal.removeEventListener('abort', onAbort);
+    if (!result) {
+      controller.abort();
+      await body.catch(() => undefined);
+    }
+  }
+}
+
+async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSignal, push: (e: LoopEvent) => void): Promise<RunResult> {
+  const { clock } = deps;
+  const started = clock.now();
+  const runId = `run-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const startedAt = new Date(started).toISOString();
+  const trace = createTrace({
+    runId, startedAt, workspaceName: deps.workspaceName ?? deps.root.split(/[\\/]/).filter(Boolean).pop() ?? deps.root,
+    provider: deps.providerLabel, model: deps.model, criticModel: deps.criticModel, options,
+  });
+  const totals: TokenUsage = { prompt: 0, completion: 0 };
+  const pool: ScratchWorkspace[] = [];
+  let best: TestedCandidate | undefined;
+  let currentRound: Round | undefined;
+
+  const emit = (event: LoopEvent) => {
+    if (event.type === 'model-call') {
+      addUsage(totals, event.call.usage);
+      if (currentRound) {
+        currentRound.calls.push(event.call);
+        addUsage(currentRound.tokens, event.call.usage);
+      }
+    }
+    push(event);
+  };
+  const finish = (status: RunStatus, stopReason: string, error?: string): RunResult => {
+    const winner = best?.candidate;
+    const result: RunResult = {
+      status, stopReason,
+      ...(winner ? { best: winner } : {}),
+      patch: winner?.diff ?? '',
+      files: winner ? winner.changes.map((c) => c.path) : [],
+      tokens: { ...totals },
+      durationMs: clock.now() - started,
+      ...(error ? { error } : {}),
+    };
+    trace.result = result;
+    push({ type: 'run-end', result, trace });
+    return result;
+  };
+
+  push({ type: 'run-start', runId, startedAt, provider: deps.providerLabel, options });
+  try {
+    push({ type: 'baseline-start' });
+    pool.push(await deps.scratch.create());
+    const baseline = await deps.runner.run({ root: pool[0].root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal });
+    if (signal.aborted) return finish('cancelled', 'cancelled before the baseline finished');
+    const failingTests = baseline.tests.filter(isFailing);
+    const flaky = baseline.tests.filter((t) => t.status === 'flaky').map((t) => t.id);
+    recordBaseline(trace, baseline, failingTests.map((t) => t.id), flaky);
+    push({ type: 'baseline', report: baseline, failing: failingTests.map((t) => t.id), flaky });
+    if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
+    if (failingTests.length === 0) {
+      return finish('nothing-to-fix', flaky.length ? `no test fails consistently (flaky: ${flaky.join(', ')})` : 'every targeted test passes');
+    }
+    const targets: TestSelector[] = failingTests.map((t) => ({ file: t.file, name: t.name }));
+    trace.targets = targets;
+    const targetIds = failingTests.map((t) => t.id);
+    // Tests passing in the baseline must keep passing; with --only the baseline was partial, so run the suite once.
+    let fullBaseline: Promise<TestReport> | undefined = options.only ? undefined : Promise.resolve(baseline);
+    const getFullBaseline = () =>
+      (fullBaseline ??= deps.runner.run({ root: pool[0].root, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal }));
+    if (options.only) await getFullBaseline();
+
+    const lessons: Lesson[] = deps.lessons ? await relevantLessons(deps.lessons, failingTests, emit) : [];
+    const memory: Reflection[] = [];
+    const rounds: Round[] = [];
+    const seenDiffs = new Map<string, string>();
+    let failures: TestResult[] = failingTests;
+    let previousSignature: string | undefined;
+
+    for (let index = 1; index <= options.rounds; index++) {
+      const budget = budgetExceeded(options, totals, clock.now() - started);
+      if (budget) return finish(best ? 'improved' : 'no-fix', budget);
+      const roundStart = clock.now();
+      const round: Round = { index, candidates: [], calls: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0 };
+      currentRound = round;
+      trace.rounds.push(round);
+      rounds.push(round);
+      push({ type: 'round-start', round: index });
+
+      const proposals = await deps.proposer.propose({
+        round: index, count: options.candidates, baseline, failures, files: deps.files, syntax: deps.syntax,
+        memory: [...memory], best: best?.candidate, previousRounds: rounds.slice(0, -1), hint: options.hint, lessons,
+        isTestFile: deps.isTestFile, signal, emit,
+      });
+      if (signal.aborted) return finish('cancelled', 'cancelled while the proposer was working');
+      if (proposals.length === 0) {
+        endRound(round, roundStart, clock, push);
+        return finish(best ? 'improved' : 'no-fix', 'the proposer had nothing more to try');
+      }
+
+      const toTest: Candidate[] = [];
+      for (const [i, proposal] of proposals.entries()) {
+        let candidate = candidateFromProposal(proposal, index, i, targetIds.length, deps.diff ?? diffOfChanges);
+        if (candidate.status !== 'rejected') {
+          const reason = await rejectReasonOf(candidate, seenDiffs, { ...options, isTestFile: deps.isTestFile, syntax: deps.syntax, files: deps.files, validate: deps.validate });
+          if (reason) candidate = { ...candidate, status: 'rejected', rejectReason: reason, score: -1 };
+          else {
+            seenDiffs.set(candidate.diff, candidate.id);
+            toTest.push(candidate);
+          }
+        }
+        round.candidates.push(candidate);
+        push({ type: 'candidate', round: index, candidate });
+      }
+
+      const tested = new Map<string, TestedCandidate>();
+      let verified: TestedCandidate | undefined;
+      await forEachBounded(toTest, options.concurrency, () => verified !== undefined || signal.aborted, async (candidate, slot) => {
+        pool[slot] ??= await deps.scratch.create();
+        const result = await testCandidate(candidate, pool[slot], {
+          runner: deps.runner, targets, targetIds, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries,
+          fullBaseline: getFullBaseline, signal, now: () => clock.now(),
+        });
+        if (signal.aborted) return;
+        tested.set(candidate.id, result);
+        round.candidates[candidate.index] = result.candidate;
+        push({ type: 'candidate-result', round: index, candidate: result.candidate });
+        if (result.candidate.status === 'verified') verified ??= result;
+      });
+      if (signal.aborted) return finish('cancelled', `cancelled during round ${index}`);
+
+      const closest = closestTested(round.candidates, tested);
+      for (const candidate of round.candidates) {
+        const entry = tested.get(candidate.id);
+        if (entry && isBetter(entry.candidate, best?.candidate)) best = entry;
+      }
+      if (best && best.candidate.round === index) round.bestCandidateId = best.candidate.id;
+      if (verified) {
+        best = verified;
+        round.bestCandidateId = verified.candidate.id;
+        endRound(round, roundStart, clock, push);
+        if (deps.lessons) await recordLesson(deps.lessons, verified.candidate, targetIds, memory, clock, emit);
+        return finish('verified', `${verified.candidate.id} passes the ${targetIds.length} target test(s) and the full suite`);
+      }
+
+      failures = best ? best.failures : failingTests;
+      const signature = closest ? failureSignature(closest.candidate) : undefined;
+      const stagnated = signature !== undefined && signature === previousSignature;
+      previousSignature = signature ?? previousSignature;
+      const budgetNow = budgetExceeded(options, totals, clock.now() - started);
+      const last = index === options.rounds || stagnated || budgetNow !== undefined;
+      // The last round's critique would feed no one: skip it and save the tokens.
+      if (!last) {
+        const reflection = await deps.critic.critique({
+          round: index, candidates: round.candidates, best: best?.candidate, baseline,
+          failures: closest ? closest.failures : failingTests, files: deps.files, memory: [...memory], hint: options.hint, signal, emit,
+        });
+        if (signal.aborted) return finish('cancelled', `cancelled during round ${index}`);
+        round.reflection = reflection;
+        memory.push(reflection);
+        if (memory.length > MEMORY_SIZE) memory.shift();
+        push({ type: 'reflection', round: index, reflection });
+      }
+      endRound(round, roundStart, clock, push);
+      if (stagnated) return finish(best ? 'improved' : 'no-fix', `the same tests failed the same way in rounds ${index - 1} and ${index}`);
+      if (budgetNow) return finish(best ? 'improved' : 'no-fix', budgetNow);
+    }
+    return finish(best ? 'improved' : 'no-fix', `no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
+  } catch (error) {
+    if (signal.aborted) return finish('cancelled', 'cancelled');
+    const message = error instanceof Error ? error.message : String(error);
+    const prefix = error instanceof ModelError ? '' : 'internal error: ';
+    return finish('error', `${prefix}${message}`, `${prefix}${message}`);
+  } finally {
+    currentRound = undefined;
+    await Promise.all(pool.filter(Boolean).map((ws) => ws.dispose().catch(() => undefined)));
+  }
+}
+
+function endRound(round: Round, started: number, clock: Clock, push: (e: LoopEvent) => void): void {
+  round.durationMs = clock.now() - started;
+  push({ type: 'round-end', round });
+}
+
+/** The tested candidate of the round that got furthest (what the critique is mostly about). */
+function closestTested(candidates: Candidate[], tested: Map<string, TestedCandidate>): TestedCandidate | undefined {
+  let closest: TestedCandidate | undefined;
+  for (const c of candidates) {
+    const entry = tested.get(c.id);
+    if (entry && (!closest || entry.candidate.score > closest.candidate.score)) closest = entry;
+  }
+  return closest;
+}
+
+function budgetExceeded(options: LoopOptions, totals: TokenUsage, elapsedMs: number): string | undefined {
+  if (options.maxTokens > 0 && totals.prompt + totals.completion >= options.maxTokens) {
+    return `the token budget of ${options.maxTokens} was reached (${totals.prompt + totals.completion} used)`;
+  }
+  if (options.maxDurationMs > 0 && elapsedMs >= options.maxDurationMs) return `the time budget of ${Math.round(options.maxDurationMs / 1000)} s was reached`;
+  return undefined;
+}
+
+function addUsage(into: TokenUsage, usage: TokenUsage): void {
+  into.prompt += usage.prompt;
+  into.completion += usage.completion;
+  if (usage.estimated) into.estimated = true;
+}

@@ -1,0 +1,66 @@
+/**
+ * Lessons across runs: looked up at the start of a run by the failing tests' files and names, stored only once a
+ * fix is verified (the decisive reflection and what fixed it). A lesson store failure never fails the run.
+ */
+import type { Clock, LessonStore } from './ports';
+import type { Candidate, Lesson, LoopEvent, Reflection, TestResult } from './types';
+
+/** Lessons relevant to these failing tests (by the files on their frames, their own files, their names). */
+export async function relevantLessons(store: LessonStore, failing: TestResult[], emit: (e: LoopEvent) => void): Promise<Lesson[]> {
+  const files = new Set<string>();
+  for (const t of failing) {
+    files.add(t.file);
+    for (const f of t.failure?.frames ?? []) files.add(f.file);
+  }
+  try {
+    return await store.relevant({ files: [...files], tests: failing.map((t) => t.id), symbols: symbolsOfTests(failing) });
+  } catch (error) {
+    emit({ type: 'log', level: 'warn', message: `lessons could not be read: ${(error as Error).message}` });
+    return [];
+  }
+}
+
+/** Stores what fixed the tests: the candidate's summary and the last reflection before it (the decisive one). */
+export async function recordLesson(
+  store: LessonStore,
+  winner: Candidate,
+  tests: string[],
+  memory: Reflection[],
+  clock: Clock,
+  emit: (e: LoopEvent) => void,
+): Promise<void> {
+  const decisive = memory[memory.length - 1];
+  const fix = `Fixed by ${winner.summary} (${winner.changes.map((c) => c.path).join(', ')}).`;
+  const text = decisive ? `${fix} Decisive critique: ${decisive.text.trim().slice(0, 600)}` : fix;
+  const lesson: Lesson = {
+    id: `lesson-${clock.now().toString(36)}`,
+    createdAt: new Date(clock.now()).toISOString(),
+    files: winner.changes.map((c) => c.path),
+    tests,
+    symbols: symbolsOfDiff(winner.diff),
+    text,
+  };
+  try {
+    await store.add(lesson);
+  } catch (error) {
+    emit({ type: 'log', level: 'warn', message: `the lesson could not be saved: ${(error as Error).message}` });
+  }
+}
+
+/** Identifiers declared on the changed lines' functions (function/def/const f = …), a cheap relevance key. */
+export function symbolsOfDiff(diff: string): string[] {
+  const names = new Set<string>();
+  for (const line of diff.split('\n')) {
+    if (!/^[-+ ]/.test(line) || /^(---|\+\+\+)/.test(line)) continue;
+    for (const m of line.matchAll(/\b(?:function\s*\*?\s*|def\s+|class\s+)([A-Za-z_$][\w$]*)|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?(?:\(|function)/g)) {
+      names.add(m[1] ?? m[2]);
+    }
+  }
+  return [...names];
+}
+
+function symbolsOfTests(failing: TestResult[]): string[] {
+  const words = new Set<string>();
+  for (const t of failing) for (const w of t.name.match(/[A-Za-z_$][\w$]{2,}/g) ?? []) words.add(w);
+  return [...words];
+}
