@@ -1,0 +1,58 @@
+/**
+ * The critic: its own prompt role (and optionally its own model) writes the round's reflection from the test
+ * evidence — what the closest candidate changed, what the failing output proves, what to try next.
+ */
+import { callModel } from './modelProposer';
+import type { ChatModel, Critic, CritiqueRequest } from './ports';
+import { CRITIC_SYSTEM_PROMPT, renderCriticPrompt } from './prompts';
+import type { Candidate, Reflection } from './types';
+
+export interface ModelCriticOptions {
+  critic: ChatModel;
+  /** Model name to request (e.g. --critic-model; default: the ChatModel's own). */
+  model?: string;
+  /** Reply length cap (default 1024 tokens). */
+  maxTokens?: number;
+  temperature?: number;
+}
+
+/** A Critic backed by a chat model. */
+export function createModelCritic(options: ModelCriticOptions): Critic {
+  return {
+    async critique(request: CritiqueRequest): Promise<Reflection> {
+      const closest = closestCandidate(request.candidates);
+      const prompt = renderCriticPrompt({
+        round: request.round, candidates: request.candidates, closest, failures: request.failures, memory: request.memory, hint: request.hint,
+      });
+      const started = Date.now();
+      let usage: Reflection['usage'];
+      const text = await callModel(options.critic, {
+        role: 'critic', model: options.model, temperature: options.temperature ?? 0.2, maxTokens: options.maxTokens ?? 1024,
+        messages: [{ role: 'system', content: CRITIC_SYSTEM_PROMPT }, { role: 'user', content: prompt }],
+        signal: request.signal,
+      }, request.round, `r${request.round}-critic`, (event) => {
+        if (event.type === 'model-call') usage = event.call.usage;
+        request.emit(event);
+      });
+      return {
+        round: request.round,
+        author: 'model',
+        model: options.model ?? options.critic.name,
+        text: text.trim(),
+        ...(closest ? { candidateId: closest.id } : {}),
+        durationMs: Date.now() - started,
+        ...(usage ? { usage } : {}),
+      };
+    },
+  };
+}
+
+/** The tested candidate that got furthest (highest score); else the first one (e.g. all were rejected). */
+export function closestCandidate(candidates: Candidate[]): Candidate | undefined {
+  let closest: Candidate | undefined;
+  for (const c of candidates) {
+    if (c.status === 'rejected' || c.status === 'pending') continue;
+    if (!closest || c.score > closest.score) closest = c;
+  }
+  return closest ?? candidates[0];
+}
