@@ -1,0 +1,300 @@
+/**
+ * The trace panel's state machine: folds panel events into a `RunView` and says what changed, so the view can update
+ * only the affected round or candidate. The host runs the same reducer to keep the snapshot it sends and persists,
+ * which is why this file is pure (no DOM, no `vscode`) and imports only the protocol.
+ */
+import type {
+  Candidate,
+  CandidateView,
+  LoopEvent,
+  PanelEvent,
+  Round,
+  RoundView,
+  RunView,
+  TokenUsage,
+} from '../protocol';
+import { DIFF_VIEW_LIMIT, MAX_LOG_LINES, MAX_RECENT_RUNS } from '../protocol';
+
+/** What an event changed, for incremental rendering. */
+export type PanelChange =
+  | { kind: 'run' }
+  | { kind: 'baseline' }
+  | { kind: 'round'; round: number }
+  | { kind: 'candidate'; round: number; candidateId: string }
+  | { kind: 'best'; previous?: string; current?: string }
+  | { kind: 'stream-delta'; callId: string; text: string }
+  | { kind: 'stream-end'; callId: string }
+  | { kind: 'log' };
+
+/** A new, empty run in the `running` state. */
+export function createRun(id: string, title: string): RunView {
+  return { id, title, status: 'running', rounds: [], tokens: { prompt: 0, completion: 0 }, logs: [], streams: [] };
+}
+
+/** The slim form of a core candidate: no file contents, diff capped at `DIFF_VIEW_LIMIT`. */
+export function toCandidateView(c: Candidate): CandidateView {
+  const truncated = c.diff.length > DIFF_VIEW_LIMIT;
+  const view: CandidateView = {
+    id: c.id,
+    round: c.round,
+    index: c.index,
+    source: c.source,
+    summary: c.summary,
+    files: c.changes.map((f) => f.path),
+    diff: truncated ? c.diff.slice(0, c.diff.lastIndexOf('\n', DIFF_VIEW_LIMIT) + 1) : c.diff,
+    status: c.status,
+    targetsPassed: c.targetsPassed,
+    targetsTotal: c.targetsTotal,
+    newFailures: c.newFailures,
+    remainingFailures: c.remainingFailures,
+    score: c.score,
+    durationMs: c.durationMs,
+  };
+  if (truncated) view.diffTruncated = true;
+  if (c.rationale !== undefined) view.rationale = c.rationale;
+  if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
+  if (c.targeted) view.targeted = c.targeted;
+  if (c.full) view.full = c.full;
+  return view;
+}
+
+function toRoundSummary(r: Round): Omit<RoundView, 'ended'> {
+  return {
+    index: r.index,
+    candidates: r.candidates.map(toCandidateView),
+    reflection: r.reflection,
+    bestCandidateId: r.bestCandidateId,
+    calls: r.calls,
+    tokens: r.tokens,
+    durationMs: r.durationMs,
+  };
+}
+
+/** Converts a loop event into what the panel receives (drops file contents, test details and the trace). */
+export function toPanelEvent(e: LoopEvent): PanelEvent {
+  switch (e.type) {
+    case 'run-start':
+      return { type: 'run-start', runId: e.runId, startedAt: e.startedAt, provider: e.provider };
+    case 'baseline': {
+      const r = e.report;
+      const baseline = { framework: r.framework, command: r.command, summary: r.summary, failing: e.failing, flaky: e.flaky, durationMs: r.durationMs };
+      return { type: 'baseline', baseline: r.error !== undefined ? { ...baseline, error: r.error } : baseline };
+    }
+    case 'candidate':
+    case 'candidate-result':
+      return { type: e.type, round: e.round, candidate: toCandidateView(e.candidate) };
+    case 'round-end':
+      return { type: 'round-end', round: toRoundSummary(e.round) };
+    case 'run-end': {
+      const r = e.result;
+      return {
+        type: 'run-end',
+        result: { status: r.status, stopReason: r.stopReason, bestCandidateId: r.best?.id, tokens: r.tokens, durationMs: r.durationMs, error: r.error },
+      };
+    }
+    default:
+      return e;
+  }
+}
+
+function sumCalls(r: RoundView): TokenUsage {
+  const t = { prompt: 0, completion: 0 };
+  for (const c of r.calls) {
+    t.prompt += c.usage.prompt;
+    t.completion += c.usage.completion;
+  }
+  return t;
+}
+
+function sumRounds(run: RunView): TokenUsage {
+  const t = { prompt: 0, completion: 0 };
+  for (const r of run.rounds) {
+    t.prompt += r.tokens.prompt;
+    t.completion += r.tokens.completion;
+  }
+  return t;
+}
+
+/** The round with this index, created (in index order) when it is new. */
+function ensureRound(run: RunView, index: number, changes: PanelChange[]): RoundView {
+  let round = run.rounds.find((r) => r.index === index);
+  if (!round) {
+    round = { index, candidates: [], calls: [], tokens: { prompt: 0, completion: 0 }, ended: false };
+    const at = run.rounds.findIndex((r) => r.index > index);
+    if (at < 0) run.rounds.push(round);
+    else run.rounds.splice(at, 0, round);
+    changes.push({ kind: 'round', round: index });
+  }
+  return round;
+}
+
+function upsertCandidate(round: RoundView, c: CandidateView): void {
+  const i = round.candidates.findIndex((x) => x.id === c.id);
+  if (i >= 0) round.candidates[i] = c;
+  else {
+    const at = round.candidates.findIndex((x) => x.index > c.index);
+    if (at < 0) round.candidates.push(c);
+    else round.candidates.splice(at, 0, c);
+  }
+}
+
+/** Finds a candidate of the run by id. */
+export function findCandidate(run: RunView, id: string | undefined): CandidateView | undefined {
+  if (id === undefined) return undefined;
+  for (const r of run.rounds) {
+    const c = r.candidates.find((x) => x.id === id);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+/** While running, the best is the highest-scoring of the rounds' bests (the earliest on a tie). */
+function bestSoFar(run: RunView): string | undefined {
+  let best: CandidateView | undefined;
+  for (const r of run.rounds) {
+    const c = findCandidate(run, r.bestCandidateId);
+    if (c && (!best || c.score > best.score)) best = c;
+  }
+  return best?.id;
+}
+
+function setBest(run: RunView, id: string | undefined, changes: PanelChange[]): void {
+  if (run.bestCandidateId === id) return;
+  changes.push({ kind: 'best', previous: run.bestCandidateId, current: id });
+  run.bestCandidateId = id;
+}
+
+function endStreams(run: RunView, keep: (callId: string, round: number) => boolean, changes: PanelChange[]): void {
+  run.streams = run.streams.filter((s) => {
+    if (keep(s.callId, s.round)) return true;
+    changes.push({ kind: 'stream-end', callId: s.callId });
+    return false;
+  });
+}
+
+/**
+ * Applies one event to `run` in place and returns what changed (in the order the view should apply it).
+ * Events may repeat (a `candidate-result` after a `candidate`, a `round-end` restating the round): upserts by id.
+ */
+export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
+  const changes: PanelChange[] = [];
+  switch (e.type) {
+    case 'run-start':
+      run.startedAt = e.startedAt;
+      run.provider = e.provider;
+      changes.push({ kind: 'run' });
+      break;
+    case 'baseline-start':
+      run.baselineRunning = true;
+      changes.push({ kind: 'baseline' });
+      break;
+    case 'baseline':
+      run.baseline = e.baseline;
+      run.baselineRunning = false;
+      changes.push({ kind: 'baseline' });
+      break;
+    case 'round-start':
+      ensureRound(run, e.round, changes);
+      break;
+    case 'model-delta': {
+      let s = run.streams.find((x) => x.callId === e.callId);
+      if (!s) {
+        s = { callId: e.callId, round: e.round, role: e.role, text: '', completionTokens: 0 };
+        run.streams.push(s);
+      }
+      s.text += e.text;
+      s.completionTokens = e.completionTokens;
+      changes.push({ kind: 'stream-delta', callId: e.callId, text: e.text });
+      break;
+    }
+    case 'model-call': {
+      endStreams(run, (id) => id !== e.call.id, changes);
+      const round = ensureRound(run, e.round, changes);
+      const i = round.calls.findIndex((c) => c.id === e.call.id);
+      if (i >= 0) round.calls[i] = e.call;
+      else round.calls.push(e.call);
+      if (!round.ended) round.tokens = sumCalls(round);
+      run.tokens = sumRounds(run);
+      changes.push({ kind: 'round', round: e.round }, { kind: 'run' });
+      break;
+    }
+    case 'candidate':
+    case 'candidate-result': {
+      const round = ensureRound(run, e.round, changes);
+      upsertCandidate(round, e.candidate);
+      changes.push({ kind: 'candidate', round: e.round, candidateId: e.candidate.id });
+      break;
+    }
+    case 'reflection': {
+      const round = ensureRound(run, e.round, changes);
+      round.reflection = e.reflection;
+      changes.push({ kind: 'round', round: e.round });
+      break;
+    }
+    case 'round-end': {
+      const round = ensureRound(run, e.round.index, changes);
+      for (const c of e.round.candidates) {
+        upsertCandidate(round, c);
+        changes.push({ kind: 'candidate', round: round.index, candidateId: c.id });
+      }
+      round.reflection = e.round.reflection ?? round.reflection;
+      round.bestCandidateId = e.round.bestCandidateId;
+      round.calls = e.round.calls;
+      round.tokens = e.round.tokens;
+      round.durationMs = e.round.durationMs;
+      round.ended = true;
+      endStreams(run, (_, r) => r !== round.index, changes);
+      run.tokens = sumRounds(run);
+      changes.push({ kind: 'round', round: round.index }, { kind: 'run' });
+      setBest(run, bestSoFar(run), changes);
+      break;
+    }
+    case 'log':
+      run.logs.push({ level: e.level, message: e.message });
+      if (run.logs.length > MAX_LOG_LINES) run.logs.splice(0, run.logs.length - MAX_LOG_LINES);
+      changes.push({ kind: 'log' });
+      break;
+    case 'run-end': {
+      const r = e.result;
+      run.status = r.status;
+      run.stopReason = r.stopReason;
+      run.tokens = r.tokens;
+      run.durationMs = r.durationMs;
+      run.baselineRunning = false;
+      if (r.error !== undefined) run.error = r.error;
+      endStreams(run, () => false, changes);
+      changes.push({ kind: 'run' });
+      setBest(run, r.bestCandidateId, changes);
+      break;
+    }
+  }
+  return changes;
+}
+
+/** The runs as they are persisted: bounded, and without live model output. */
+export function persistableRuns(runs: RunView[]): RunView[] {
+  return runs.slice(0, MAX_RECENT_RUNS).map((r) => ({ ...r, streams: [] }));
+}
+
+/** What a run that was still going when the window closed says after a reload. */
+export const INTERRUPTED_REASON = 'The window was reloaded or closed while this run was in progress; it did not finish.';
+
+/**
+ * Runs read back from the workspace state. Anything that is not a run list yields `[]`; a run that was still running
+ * when VS Code closed cannot be running now, so it is shown as cancelled.
+ */
+export function restoreRuns(saved: unknown): RunView[] {
+  if (!Array.isArray(saved)) return [];
+  return saved
+    .filter((r): r is RunView => !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.title === 'string' && Array.isArray(r.rounds))
+    .slice(0, MAX_RECENT_RUNS)
+    .map((r) => {
+      const run: RunView = { ...r, logs: Array.isArray(r.logs) ? r.logs : [], streams: [] };
+      if (run.status === 'running') {
+        run.status = 'cancelled';
+        run.stopReason = INTERRUPTED_REASON;
+        run.baselineRunning = false;
+      }
+      return run;
+    });
+}

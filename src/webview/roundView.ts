@@ -1,0 +1,66 @@
+/**
+ * Renders one round: a heading, its tokens and time, its model calls, its candidates and the critique written after
+ * it. The round's parts are kept in `RoundElements` so an event updates only what it changed.
+ * DOM contract: the critique element has `data-testid="critique"` and its textContent is exactly the critique text.
+ */
+import type { RoundView } from '../protocol';
+import { h, replaceChildren } from './dom';
+import { callText, formatDuration, formatTokens } from './format';
+
+/** The live parts of a rendered round. */
+export interface RoundElements {
+  section: HTMLElement;
+  meta: HTMLElement;
+  calls: HTMLElement;
+  candidates: HTMLElement;
+  critiqueBlock: HTMLElement;
+  critiqueAuthor: HTMLElement;
+  critique: HTMLElement;
+}
+
+/** Builds the empty skeleton of a round (fill it with `updateRound` and candidates). */
+export function createRound(index: number): RoundElements {
+  const headingId = `round-${index}`;
+  const meta = h('p', { class: 'round-meta' });
+  const calls = h('ul', { class: 'calls', 'aria-label': `Model calls of round ${index}` });
+  const candidates = h('div', { class: 'candidates' });
+  const critiqueAuthor = h('span', { class: 'critique-author' });
+  const critique = h('blockquote', { class: 'critique', 'data-testid': 'critique' });
+  const critiqueBlock = h(
+    'div',
+    { class: 'critique-block', hidden: true },
+    h('h3', {}, 'Critique ', critiqueAuthor),
+    critique,
+  );
+  const section = h(
+    'section',
+    { class: 'round', 'data-testid': 'round', 'data-round': index, 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, `Round ${index}`),
+    meta,
+    calls,
+    candidates,
+    critiqueBlock,
+  );
+  return { section, meta, calls, candidates, critiqueBlock, critiqueAuthor, critique };
+}
+
+/** Updates a round's tokens, time, calls and critique from the model. */
+export function updateRound(els: RoundElements, r: RoundView): void {
+  const parts = [formatTokens(r.tokens)];
+  if (r.durationMs !== undefined) parts.push(formatDuration(r.durationMs));
+  if (!r.ended) parts.push('in progress');
+  els.meta.textContent = parts.join(' · ');
+  els.section.classList.toggle('ended', r.ended);
+
+  replaceChildren(els.calls, ...r.calls.map((c) => h('li', { class: c.error ? 'call failed' : 'call' }, callText(c))));
+  els.calls.hidden = r.calls.length === 0;
+
+  const refl = r.reflection;
+  els.critiqueBlock.hidden = !refl;
+  if (refl) {
+    const who = refl.model ? `${refl.author}, ${refl.model}` : refl.author;
+    const cost = refl.usage ? ` · ${formatTokens(refl.usage)}` : '';
+    els.critiqueAuthor.textContent = `(${who} · ${formatDuration(refl.durationMs)}${cost})`;
+    if (els.critique.textContent !== refl.text) els.critique.textContent = refl.text;
+  }
+}
