@@ -1,8 +1,41 @@
 import * as vscode from 'vscode';
+import { createRunStatusItem } from './vscode/statusBar';
+import { registerTracePanel } from './vscode/tracePanel';
+import type { Services } from './vscode/commands';
 
-/** Placeholder until the extension issue wires commands; kept tiny so activation stays cheap. */
-export function activate(context: vscode.ExtensionContext): void {
-  void context;
+/** Every command the manifest contributes; each one loads the heavy modules on first use. */
+const COMMAND_IDS = [
+  'reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor', 'reflect.fixFunction',
+  'reflect.fixTestItem', 'reflect.stop', 'reflect.showPanel', 'reflect.setApiKey', 'reflect.clearApiKey',
+  'reflect.exportTrace', 'reflect.reviewBest', 'reflect.acceptHunk', 'reflect.rejectHunk', 'reflect.acceptAll',
+  'reflect.rejectAll', 'reflect.openDiff',
+] as const;
+
+/** What `activate` returns: the services, loaded on demand (used by the extension's own integration tests). */
+export interface ReflectExtensionApi {
+  services(): Promise<Services>;
 }
 
+/**
+ * Activation registers commands, the status item and the panel's view provider, and nothing else: the engine,
+ * the review UI and the model clients are bundled but their modules only initialise on the first command.
+ */
+export function activate(context: vscode.ExtensionContext): ReflectExtensionApi {
+  const status = createRunStatusItem(context.subscriptions);
+  let loaded: Promise<Services> | undefined;
+  const services = () => (loaded ??= import('./vscode/commands').then((m) => m.createServices(context, panel, status)));
+  const panel = registerTracePanel(context, {
+    stop: (runId) => void services().then((s) => s.stop(runId)),
+    review: (runId, candidateId) => void services().then((s) => s.review(runId, candidateId)),
+    reject: (runId) => void services().then((s) => s.reject(runId)),
+    retry: (runId, hint) => void services().then((s) => s.retry(runId, hint)),
+    export: (runId, format) => void services().then((s) => s.exportTrace(runId, format)),
+  });
+  for (const id of COMMAND_IDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await services()).run(id, args)));
+  }
+  return { services };
+}
+
+/** Nothing to do: every disposable (runs, child processes, views) hangs off `context.subscriptions`. */
 export function deactivate(): void {}

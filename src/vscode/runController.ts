@@ -1,0 +1,196 @@
+/**
+ * One reflection run at a time, from a command to its result: checks trust, reads settings, resolves the provider,
+ * overlays the unsaved buffers, drives the engine with an AbortSignal (cancelled from the notification, the panel
+ * or the status bar), and fans the events out to the panel, the log and the status bar. The user's files are
+ * never written here: changes reach them only through an accepted inline review.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { Candidate, LoopEvent, Reflection, RunResult, RunStatus, TestSelector, Trace } from '../core/types';
+import type { EngineSetup } from '../node/engine';
+import { readSettings } from './config';
+import { logEvent } from './eventLog';
+import type { RunLog } from './outputChannel';
+import { ProviderSetupError, resolveProvider } from './providers';
+import type { RunStatusItem } from './statusBar';
+import type { TracePanel } from './tracePanel';
+import { ensureTrusted } from './trust';
+import { unsavedOverlay } from './workspaceFiles';
+
+/** What a Fix command asks for. */
+export interface RunRequest {
+  title: string;
+  folder: vscode.WorkspaceFolder;
+  only?: TestSelector[];
+  hint?: string;
+}
+
+/** What a Fix command returns (tests await it). `refused`: untrusted workspace; `busy`: a run is in progress. */
+export interface RunOutcome {
+  status: RunStatus | 'refused' | 'busy' | 'setup-error';
+  runId?: string;
+  result?: RunResult;
+}
+
+/** Everything kept about a run for Review, Retry and Export. */
+export interface RunRecord {
+  id: string;
+  request: RunRequest;
+  candidates: Map<string, Candidate>;
+  reflections: Reflection[];
+  trace?: Trace;
+  result?: RunResult;
+}
+
+export interface RunController {
+  start(request: RunRequest): Promise<RunOutcome>;
+  /** Aborts the current run (or `runId` if it is the current one) and waits until it has wound down. */
+  stop(runId?: string): Promise<void>;
+  get(runId?: string): RunRecord | undefined;
+  readonly currentRunId: string | undefined;
+  /** Every loop event, tagged with its run (the integration tests listen here). */
+  readonly onEvent: vscode.Event<{ runId: string; event: LoopEvent }>;
+}
+
+export interface RunControllerDeps {
+  context: vscode.ExtensionContext;
+  panel: TracePanel;
+  status: RunStatusItem;
+  log: RunLog;
+}
+
+export function createRunController({ context, panel, status, log }: RunControllerDeps): RunController {
+  const runs = new Map<string, RunRecord>();
+  let latest: string | undefined;
+  let current: { id: string; abort: AbortController; done: Promise<unknown> } | undefined;
+  const events = new vscode.EventEmitter<{ runId: string; event: LoopEvent }>();
+  context.subscriptions.push(events, { dispose: () => current?.abort.abort() });
+
+  async function execute(record: RunRequest & { id: string }, setup: EngineSetup, abort: AbortController): Promise<RunResult> {
+    const rec = runs.get(record.id)!;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reflect: ${record.title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        const { runEngine } = await import('../node/engine');
+        const engine = runEngine(setup, abort.signal);
+        for (;;) {
+          const next = await engine.next();
+          if (next.done) return next.value;
+          const event = next.value;
+          remember(rec, event);
+          panel.applyEvent(record.id, event);
+          logEvent(log, event);
+          events.fire({ runId: record.id, event });
+          const message = progressText(event, setup.options.rounds);
+          if (message) { progress.report({ message }); status.running(message); }
+        }
+      },
+    );
+  }
+
+  return {
+    onEvent: events.event,
+    get currentRunId() { return current?.id; },
+    get: (runId) => runs.get(runId ?? latest ?? ''),
+
+    async start(request) {
+      if (!ensureTrusted()) {
+        log.warn(`refused "${request.title}": the workspace is not trusted (Restricted Mode), so no test command runs`);
+        return { status: 'refused' };
+      }
+      if (current) {
+        void vscode.window.showWarningMessage('A Reflect run is already in progress. Stop it first (Reflect: Stop), or wait for it to finish.');
+        return { status: 'busy', runId: current.id };
+      }
+      const settings = readSettings(request.folder.uri);
+      let provider;
+      try {
+        provider = await resolveProvider(settings.provider, context.secrets);
+      } catch (error) {
+        const message = error instanceof ProviderSetupError ? error.message : `Reflect could not set up the model: ${String(error)}`;
+        log.error(message);
+        void vscode.window.showErrorMessage(message, 'Set API Key', 'Open Settings').then((c) => {
+          if (c === 'Set API Key') void vscode.commands.executeCommand('reflect.setApiKey');
+          if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'reflect.');
+        });
+        return { status: 'setup-error' };
+      }
+      const id = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 6)}`;
+      const root = request.folder.uri.fsPath;
+      const setup: EngineSetup = {
+        root,
+        ...(settings.testCommand ? { command: settings.testCommand } : {}),
+        overlay: unsavedOverlay(root),
+        provider: provider.config,
+        options: { ...settings.options, ...(request.hint ? { hint: request.hint } : {}), ...(request.only ? { only: request.only } : {}) },
+        ...(context.storageUri ? { lessonsFile: path.join(context.storageUri.fsPath, 'lessons.json') } : {}),
+      };
+      runs.set(id, { id, request, candidates: new Map(), reflections: [] });
+      latest = id;
+      const abort = new AbortController();
+      log.info(`command: ${request.title} in ${root} — provider ${provider.label}${settings.testCommand ? `, test command \`${settings.testCommand}\`` : ''}` +
+        `${setup.overlay!.size ? `, ${setup.overlay!.size} unsaved buffer(s) overlaid` : ''}${request.only ? `, only ${request.only.map((s) => s.name ? `${s.file}::${s.name}` : s.file).join(', ')}` : ''}`);
+      panel.startRun(id, request.title);
+      status.running('starting');
+      const done = execute({ ...request, id }, setup, abort);
+      current = { id, abort, done };
+      let result: RunResult;
+      try {
+        result = await done;
+      } catch (error) {
+        // The engine reports failures as results; this is the net for a bug, reported the same way.
+        const message = error instanceof Error ? error.message : String(error);
+        log.error(`run ${id} failed: ${message}`);
+        result = { status: 'error', stopReason: `Reflect failed: ${message}`, patch: '', files: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0, error: message };
+        void vscode.window.showErrorMessage(`Reflect failed: ${message}. The log (Output → Reflect) has the details.`);
+      } finally {
+        current = undefined;
+      }
+      const rec = runs.get(id)!;
+      rec.result = result;
+      status.idle(result.status);
+      announce(id, result);
+      return { status: result.status, runId: id, result };
+    },
+
+    async stop(runId) {
+      if (!current || (runId && runId !== current.id)) return;
+      log.info(`stop requested for ${current.id}`);
+      const { abort, done } = current;
+      abort.abort();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+function remember(rec: RunRecord, event: LoopEvent): void {
+  if (event.type === 'candidate' || event.type === 'candidate-result') rec.candidates.set(event.candidate.id, event.candidate);
+  else if (event.type === 'reflection') rec.reflections.push(event.reflection);
+  else if (event.type === 'run-end') { rec.trace = event.trace; rec.result = event.result; }
+}
+
+function progressText(event: LoopEvent, rounds: number): string | undefined {
+  switch (event.type) {
+    case 'baseline-start': return 'running the tests (baseline)';
+    case 'baseline': return `baseline: ${event.failing.length} failing`;
+    case 'round-start': return `round ${event.round}/${rounds}`;
+    case 'candidate-result': return `round ${event.round}/${rounds}: ${event.candidate.id} ${event.candidate.status}`;
+    case 'reflection': return `round ${event.round}/${rounds}: critique written`;
+    default: return undefined;
+  }
+}
+
+function announce(runId: string, result: RunResult): void {
+  if (result.status === 'verified' || result.status === 'improved') {
+    const what = result.status === 'verified' ? 'found a verified fix' : 'found a partial fix';
+    void vscode.window.showInformationMessage(`Reflect ${what}: ${result.stopReason}`, 'Review', 'Show Panel').then((c) => {
+      if (c === 'Review') void vscode.commands.executeCommand('reflect.reviewBest', runId);
+      if (c === 'Show Panel') void vscode.commands.executeCommand('reflect.showPanel');
+    });
+  } else if (result.status !== 'cancelled') {
+    void vscode.window.showInformationMessage(`Reflect: ${result.stopReason}`, 'Show Panel').then((c) => {
+      if (c) void vscode.commands.executeCommand('reflect.showPanel');
+    });
+  }
+}
