@@ -1,6 +1,246 @@
-/** `reflect fix` (placeholder until the loop lands). Returns the process exit code. */
-export async function runFixCommand(argv: string[]): Promise<number> {
-  void argv;
-  process.stderr.write('reflect fix: not implemented yet\n');
-  return 2;
+/**
+ * `reflect fix`: maps flags to the engine's options, shows live progress on stderr, prints the winning diff
+ * (or JSON) on stdout, optionally writes the fix and a trace. Exit codes: 0 verified (or nothing to fix),
+ * 1 no fix within budget, 2 usage/config/provider error, 130 interrupted.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { redactSecrets, traceToMarkdown } from '../core/trace';
+import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { runEngine, ProviderConfig } from '../node/engine';
+import { defaultLessonsFile } from '../node/lessonStore';
+import { createProgressPrinter } from './fixProgress';
+
+export const FIX_USAGE = `Usage: reflect fix [options]
+
+Fixes the failing tests of a project round by round: proposes candidate fixes, runs the project's real tests on
+each in a scratch copy, critiques, retries. Your files are not touched unless you pass --apply.
+
+Options:
+  --cwd DIR              project folder (default: the current folder)
+  --command CMD          test command (default: detected from the project)
+  --only SPEC            only these tests: FILE or FILE::TEST NAME (repeatable)
+  --provider NAME        builtin (no model) or openai (any OpenAI-compatible server); default: openai when
+                         --model or --base-url is given, else $REFLECT_PROVIDER, else builtin
+  --base-url URL         OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or https://api.openai.com/v1;
+                         Ollama: http://127.0.0.1:11434/v1)
+  --model NAME           the actor model
+  --critic-model NAME    a different model for the critique (default: the actor model)
+  --api-key-env VAR      environment variable holding the API key (default: OPENAI_API_KEY)
+  --rounds N             rounds at most (default 3)
+  --candidates K         candidates per round (default 3)
+  --timeout S            time budget of the whole run, in seconds (default: none)
+  --test-timeout S       time limit of one test run, in seconds (default 120)
+  --max-tokens N         token budget of the whole run (default: none)
+  --hint TEXT            a hint for the model ("the bug is in the date parsing")
+  --allow-test-edits     let candidates change test files (rejected by default)
+  --apply                write the verified fix into the project
+  --json                 print {status, rounds, patch, files, tokens, durationMs} instead of the diff
+  --trace FILE           write the run's trace (JSON, or Markdown when FILE ends in .md)
+  --no-lessons           neither read nor store lessons from earlier runs
+`;
+
+/** Parsed flags (exported for tests). */
+export interface FixArgs {
+  cwd: string;
+  command?: string;
+  only: TestSelector[];
+  provider?: string;
+  baseURL?: string;
+  model?: string;
+  criticModel?: string;
+  apiKeyEnv?: string;
+  options: LoopOptions;
+  apply: boolean;
+  json: boolean;
+  trace?: string;
+  lessons: boolean;
+  help: boolean;
+}
+
+/** Usage errors: the message is printed as is, exit code 2. */
+export class UsageError extends Error {}
+
+/** Runs `reflect fix` with the arguments after `fix`. Returns the process exit code. */
+export async function runFixCommand(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  let args: FixArgs;
+  let provider: ProviderConfig;
+  try {
+    args = parseFixArgs(argv[0] === 'fix' ? argv.slice(1) : argv);
+    if (args.help) {
+      process.stdout.write(FIX_USAGE);
+      return 0;
+    }
+    provider = providerFromArgs(args, env);
+    if (!fs.existsSync(args.cwd) || !fs.statSync(args.cwd).isDirectory()) throw new UsageError(`no such folder: ${args.cwd}`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`reflect fix: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nreflect: interrupted; stopping the tests and the model…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = createProgressPrinter(process.stderr);
+  let result: RunResult | undefined;
+  let trace: Trace | undefined;
+  try {
+    const run = runEngine({
+      root: args.cwd, command: args.command, provider, options: args.options,
+      ...(args.lessons ? { lessonsFile: defaultLessonsFile(args.cwd, env) } : {}),
+    }, controller.signal);
+    for (;;) {
+      const next = await run.next();
+      if (next.done) {
+        result = next.value;
+        break;
+      }
+      if (next.value.type === 'run-end') trace = next.value.trace;
+      progress(next.value);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  if (!result) return 2;
+  const secret = provider.kind === 'openai' ? provider.apiKey : undefined;
+  if (args.trace && trace) writeTrace(args.trace, redactSecrets(trace, [secret]));
+  if (interrupted || result.status === 'cancelled') return 130;
+  if (result.status === 'error') {
+    process.stderr.write(`reflect fix: ${result.error ?? result.stopReason}\n`);
+    return 2;
+  }
+  let applied = false;
+  if (args.apply && result.status === 'verified' && result.best) {
+    const refusal = applyChanges(args.cwd, result.best.changes);
+    if (refusal) {
+      process.stderr.write(`reflect fix: not applied: ${refusal}\n`);
+      return 1;
+    }
+    applied = true;
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({
+      status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
+      tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
+      stopReason: result.stopReason, applied,
+    })}\n`);
+  } else if (result.patch) {
+    process.stdout.write(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
+  }
+  if (result.status === 'verified') {
+    process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; your files are unchanged (pass --apply to write it)\n');
+    return 0;
+  }
+  return result.status === 'nothing-to-fix' ? 0 : 1;
+}
+
+/** Parses the flags of `reflect fix`. Throws UsageError. */
+export function parseFixArgs(argv: string[]): FixArgs {
+  const args: FixArgs = {
+    cwd: process.cwd(), only: [], options: { ...DEFAULT_LOOP_OPTIONS }, apply: false, json: false, lessons: true, help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--cwd': args.cwd = path.resolve(value()); break;
+      case '--command': args.command = value(); break;
+      case '--only': args.only.push(parseSelector(value())); break;
+      case '--provider': args.provider = value(); break;
+      case '--base-url': args.baseURL = value(); break;
+      case '--model': args.model = value(); break;
+      case '--critic-model': args.criticModel = value(); break;
+      case '--api-key-env': args.apiKeyEnv = value(); break;
+      case '--rounds': args.options.rounds = positiveInt(flag, value()); break;
+      case '--candidates': args.options.candidates = positiveInt(flag, value()); break;
+      case '--timeout': args.options.maxDurationMs = positiveInt(flag, value()) * 1000; break;
+      case '--test-timeout': args.options.testTimeoutMs = positiveInt(flag, value()) * 1000; break;
+      case '--max-tokens': args.options.maxTokens = positiveInt(flag, value()); break;
+      case '--hint': args.options.hint = value(); break;
+      case '--allow-test-edits': args.options.allowTestEdits = true; break;
+      case '--apply': args.apply = true; break;
+      case '--json': args.json = true; break;
+      case '--trace': args.trace = path.resolve(value()); break;
+      case '--no-lessons': args.lessons = false; break;
+      case '-h': case '--help': args.help = true; break;
+      default: throw new UsageError(`unknown option ${arg}; see reflect fix --help`);
+    }
+  }
+  if (args.only.length) args.options.only = args.only;
+  return args;
+}
+
+/** Chooses the provider from flags and environment. The key is read here and only handed to the model client. */
+export function providerFromArgs(args: FixArgs, env: Record<string, string | undefined>): ProviderConfig {
+  const kind = args.provider ?? (args.model || args.baseURL ? 'openai' : env.REFLECT_PROVIDER || 'builtin');
+  if (kind === 'builtin') {
+    if (args.model || args.criticModel) throw new UsageError('--model and --critic-model need --provider openai');
+    return { kind: 'builtin' };
+  }
+  if (kind !== 'openai') throw new UsageError(`unknown provider "${kind}"; use builtin or openai`);
+  const model = args.model ?? env.REFLECT_MODEL;
+  if (!model) throw new UsageError('--provider openai needs --model NAME (e.g. --model gpt-4o-mini, or an Ollama model such as qwen2.5-coder)');
+  const baseURL = args.baseURL ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  if (!/^https?:\/\/[^\s]+$/.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
+  const keyVar = args.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const apiKey = env[keyVar];
+  if (args.apiKeyEnv && !apiKey) throw new UsageError(`the environment variable ${keyVar} (from --api-key-env) is not set`);
+  if (!apiKey && /^https:\/\/api\.openai\.com\b/.test(baseURL)) {
+    throw new UsageError(`no API key: set ${keyVar}, or pass --base-url for a local server (Ollama, LM Studio, llama.cpp, vLLM)`);
+  }
+  return {
+    kind: 'openai', baseURL, model, apiKeyEnv: keyVar,
+    ...(apiKey ? { apiKey } : {}),
+    ...(args.criticModel ? { criticModel: args.criticModel } : {}),
+  };
+}
+
+function parseSelector(spec: string): TestSelector {
+  const at = spec.indexOf('::');
+  const file = (at >= 0 ? spec.slice(0, at) : spec).replace(/\\/g, '/').replace(/^\.\//, '');
+  if (!file) throw new UsageError(`--only needs FILE or FILE::TEST NAME, got "${spec}"`);
+  return at >= 0 ? { file, name: spec.slice(at + 2) } : { file };
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${text}"`);
+  return n;
+}
+
+/** Writes the verified change, but only if every file still holds what the run started from. */
+function applyChanges(root: string, changes: { path: string; before: string; after: string }[]): string | undefined {
+  for (const c of changes) {
+    const abs = path.join(root, c.path);
+    const now = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '';
+    if (now !== c.before) return `${c.path} changed since the run started; run reflect fix again`;
+  }
+  for (const c of changes) {
+    const abs = path.join(root, c.path);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, c.after);
+  }
+  return undefined;
+}
+
+function writeTrace(file: string, trace: Trace): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, file.endsWith('.md') ? traceToMarkdown(trace) : `${JSON.stringify(trace, null, 2)}\n`);
 }

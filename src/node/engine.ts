@@ -3,13 +3,29 @@
  * ports (test runner, scratch workspaces, source files, tree-sitter, model or built-in proposer, lessons) to the
  * editor-free loop. (Signature fixed; implementation owned by the loop work.)
  */
+import * as path from 'path';
+import { runReflection } from '../core/loop';
+import { createModelCritic } from '../core/modelCritic';
+import { createModelProposer } from '../core/modelProposer';
 import type { ChatModel, Critic, Proposer } from '../core/ports';
+import { isTestFile } from '../core/testFiles';
+import { createTrace } from '../core/trace';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
+import { createLessonStore } from './lessonStore';
+import { buildModelContext, parseReplyEdits } from '../core/modelInputs';
+import { createScratchProvider } from './scratchWorkspace';
+import { createSourceFiles } from './sourceFiles';
+import { createTestRunner } from './testRunners/createTestRunner';
+import { createSyntaxParser } from './treeSitter';
 
 /** Which engine proposes fixes and writes critiques. */
 export type ProviderConfig =
   | { kind: 'builtin' }
-  | { kind: 'openai'; baseURL: string; model: string; criticModel?: string; apiKey?: string; requestTimeoutMs?: number }
+  | {
+    kind: 'openai'; baseURL: string; model: string; criticModel?: string; apiKey?: string; requestTimeoutMs?: number;
+    /** Environment variable named in "key refused" messages (default OPENAI_API_KEY). Added by the loop work. */
+    apiKeyEnv?: string;
+  }
   /** Any ChatModel (e.g. the VS Code LM API); `critic` defaults to `actor`. */
   | { kind: 'chat'; label: string; actor: ChatModel; critic?: ChatModel }
   /** Hybrid: a quick built-in pass first, its best near-miss handed to the model as evidence. */
@@ -29,8 +45,97 @@ export interface EngineSetup {
   lessonsFile?: string;
 }
 
+/** The proposer and critic of a provider, with what the trace shows about them (never a key). */
+interface ProviderParts {
+  proposer: Proposer;
+  critic: Critic;
+  label: string;
+  model?: string;
+  criticModel?: string;
+}
+
 /** Runs one reflection session; yields events, returns the result. Never touches files under `root`. */
 export async function* runEngine(setup: EngineSetup, signal: AbortSignal): AsyncGenerator<LoopEvent, RunResult> {
-  void setup; void signal;
-  throw new Error('runEngine: not implemented yet');
+  const root = path.resolve(setup.root);
+  let parts: ProviderParts;
+  let runner;
+  try {
+    parts = await providerParts(setup.provider);
+    runner = createTestRunner(root, { command: setup.command });
+  } catch (error) {
+    return yield* setupFailure(setup, (error as Error).message);
+  }
+  const lessons = setup.lessonsFile ? createLessonStore(setup.lessonsFile) : undefined;
+  return yield* runReflection({
+    root,
+    runner,
+    scratch: createScratchProvider(root, { overlay: setup.overlay }),
+    files: createSourceFiles(root, setup.overlay),
+    syntax: createSyntaxParser(),
+    proposer: parts.proposer,
+    critic: parts.critic,
+    ...(lessons ? { lessons } : {}),
+    isTestFile,
+    clock: { now: () => Date.now() },
+    providerLabel: parts.label,
+    model: parts.model,
+    criticModel: parts.criticModel,
+    workspaceName: path.basename(root),
+  }, setup.options, signal);
+}
+
+async function providerParts(provider: ProviderConfig): Promise<ProviderParts> {
+  switch (provider.kind) {
+    case 'custom':
+      return { proposer: provider.proposer, critic: provider.critic, label: provider.label };
+    case 'chat':
+      return {
+        ...modelParts(provider.actor, provider.critic ?? provider.actor),
+        label: provider.label, model: provider.actor.name, ...(provider.critic ? { criticModel: provider.critic.name } : {}),
+      };
+    case 'openai': {
+      // Loaded only now, so `reflect --help` and the built-in engine never pay for the SDK.
+      const { createOpenAIModel } = await import('./openaiModel');
+      const actor = createOpenAIModel({
+        baseURL: provider.baseURL, model: provider.model, apiKey: provider.apiKey, apiKeyEnv: provider.apiKeyEnv,
+        requestTimeoutMs: provider.requestTimeoutMs,
+      });
+      const criticModel = provider.criticModel ?? provider.model;
+      return {
+        proposer: createModelProposer({ actor, model: provider.model, buildContext: buildModelContext, parseEdits: parseReplyEdits }),
+        critic: createModelCritic({ critic: actor, model: criticModel }),
+        label: `openai-compatible (${withoutCredentials(provider.baseURL)})`,
+        model: provider.model,
+        ...(provider.criticModel ? { criticModel: provider.criticModel } : {}),
+      };
+    }
+    case 'builtin':
+    case 'hybrid':
+      throw new Error('the built-in repair engine is not available in this build yet; pass --model NAME (and --base-url URL) to use a language model');
+  }
+}
+
+function modelParts(actor: ChatModel, critic: ChatModel): Pick<ProviderParts, 'proposer' | 'critic'> {
+  return {
+    proposer: createModelProposer({ actor, buildContext: buildModelContext, parseEdits: parseReplyEdits }),
+    critic: createModelCritic({ critic }),
+  };
+}
+
+/** A base URL as shown in traces and messages: user:password@ removed. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
+}
+
+/** A run that could not start (no test framework, bad provider): still a run-start and a run-end, status error. */
+async function* setupFailure(setup: EngineSetup, message: string): AsyncGenerator<LoopEvent, RunResult> {
+  const startedAt = new Date().toISOString();
+  const runId = `run-${Date.now().toString(36)}`;
+  const provider = setup.provider.kind;
+  yield { type: 'run-start', runId, startedAt, provider, options: setup.options };
+  const result: RunResult = { status: 'error', stopReason: message, patch: '', files: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0, error: message };
+  const trace = createTrace({ runId, startedAt, workspaceName: path.basename(setup.root), provider, options: setup.options });
+  trace.result = result;
+  yield { type: 'run-end', result, trace };
+  return result;
 }

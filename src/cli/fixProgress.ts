@@ -1,0 +1,82 @@
+/**
+ * Live progress of `reflect fix` on stderr: the baseline, each round's streamed token count, candidate verdicts
+ * and the critique text. On a terminal the token counter updates in place; in a pipe only whole lines are written.
+ */
+import type { LoopEvent } from '../core/types';
+
+interface Output {
+  write(text: string): boolean;
+  isTTY?: boolean;
+}
+
+/** Returns a function that prints one event. */
+export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
+  let counter = '';
+  const line = (text: string) => {
+    if (counter) {
+      out.write('\r\x1b[K');
+      counter = '';
+    }
+    out.write(`${text}\n`);
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'baseline-start':
+        line('reflect: running the tests (baseline)…');
+        break;
+      case 'baseline': {
+        const s = event.report.summary;
+        line(`baseline: ${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''} (${seconds(event.report.durationMs)})`);
+        if (event.report.error) line(`  ${event.report.error}`);
+        for (const id of event.failing) line(`  failing: ${id}`);
+        for (const id of event.flaky) line(`  flaky (not targeted): ${id}`);
+        break;
+      }
+      case 'round-start':
+        line(`round ${event.round}`);
+        break;
+      case 'model-delta':
+        if (out.isTTY) {
+          counter = `  ${event.role} ${event.callId}: ${event.completionTokens} tokens…`;
+          out.write(`\r\x1b[K${counter}`);
+        }
+        break;
+      case 'model-call': {
+        const c = event.call;
+        const usage = `${c.usage.prompt} + ${c.usage.completion} tokens${c.usage.estimated ? ' (estimated)' : ''}`;
+        line(`  ${c.role} ${c.id} (${c.model}): ${c.error ? `failed: ${c.error}` : `${usage}, ${seconds(c.durationMs)}`}`);
+        break;
+      }
+      case 'candidate':
+        if (event.candidate.status === 'rejected') line(`  ${event.candidate.id} rejected: ${event.candidate.rejectReason}`);
+        break;
+      case 'candidate-result': {
+        const c = event.candidate;
+        const detail = c.status === 'verified'
+          ? 'passes the target tests and the full suite'
+          : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${c.newFailures.join(', ')}` : ''}`;
+        line(`  ${c.id} ${c.status}: ${detail} — ${c.summary}`);
+        for (const f of c.remainingFailures.slice(0, 3)) line(`      still failing ${f.id}: ${f.message.split('\n')[0]}`);
+        break;
+      }
+      case 'reflection':
+        line(`  critique (${event.reflection.model ?? event.reflection.author}):`);
+        for (const l of event.reflection.text.trim().split('\n')) line(`    ${l}`);
+        break;
+      case 'log':
+        line(`  ${event.level}: ${event.message}`);
+        break;
+      case 'run-end': {
+        const r = event.result;
+        line(`reflect: ${r.status} — ${r.stopReason} (${seconds(r.durationMs)}, ${r.tokens.prompt} + ${r.tokens.completion} tokens)`);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
