@@ -1,0 +1,39 @@
+/** Finds the tools a project uses: its own node_modules/.bin binaries and its Python interpreter. */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** `node_modules/.bin/NAME` in `dir` or the nearest folder above it that has one; undefined when none. */
+export function findNodeBin(dir: string, name: string): string | undefined {
+  let d = path.resolve(dir);
+  for (;;) {
+    const candidate = path.join(d, 'node_modules', '.bin', name);
+    if (fs.existsSync(candidate)) return candidate;
+    const up = path.dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** The JavaScript entry of a package binary (`.bin/jest` is a symlink to it), run with our `node`. */
+export function findPackageFile(dir: string, pkg: string, rel: string): string | undefined {
+  let d = path.resolve(dir);
+  for (;;) {
+    const candidate = path.join(d, 'node_modules', pkg, rel);
+    if (fs.existsSync(candidate)) return candidate;
+    const up = path.dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** The project's virtualenv interpreter (.venv or venv) if there is one, else `python3` from PATH. */
+export function findPython(dir: string): string {
+  for (const venv of ['.venv', 'venv']) {
+    const p = path.join(dir, venv, 'bin', 'python');
+    if (fs.existsSync(p)) return p;
+  }
+  return 'python3';
+}
+
+/** The system interpreter tried when the first one lacks pytest (Debian's python3-pytest lives there). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';

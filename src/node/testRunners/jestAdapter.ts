@@ -1,0 +1,68 @@
+/**
+ * Jest: runs the project's own jest with a reporter of ours (passed by path, so no config file changes) that
+ * streams each test's start and result. `--runTestsByPath` and `-t` select tests; watch mode is off and the
+ * per-test timeout is raised so our own run timeout is what stops an endless test.
+ */
+import type { ProcessResult } from '../processTree';
+import { findPackageFile } from './binaries';
+import { resultsFromEvents } from './reporterEvents';
+import {
+  displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, shortPath, writeReporter,
+} from './reporterShared';
+import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+import { TestSetupError } from './testSetupError';
+
+const JEST_REPORTER = `${REPORTER_PRELUDE}
+function errorOf(r) {
+  const stack = (r.failureMessages || []).join('\\n\\n');
+  const detail = (r.failureDetails || [])[0];
+  const e = { message: '', stack };
+  const m = detail && detail.matcherResult;
+  if (m && ('expected' in m || 'actual' in m)) { e.expected = show(m.expected); e.actual = show(m.actual); }
+  else if (detail && typeof detail === 'object' && 'expected' in detail) { e.expected = show(detail.expected); e.actual = show(detail.actual); }
+  return e;
+}
+function resultEvent(file, r) {
+  const status = r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'skipped';
+  const ev = { type: 'result', file, names: r.ancestorTitles.concat(r.title), status, durationMs: r.duration || 0 };
+  if (status === 'failed') ev.error = errorOf(r);
+  return ev;
+}
+class ReflectJestReporter {
+  constructor() { this.sent = new Set(); }
+  onTestCaseStart(test, info) { emit({ type: 'start', file: test.path, names: info.ancestorTitles.concat(info.title) }); }
+  onTestCaseResult(test, r) { this.sent.add(test.path + '\\0' + r.fullName); emit(resultEvent(test.path, r)); }
+  onTestFileResult(test, result) {
+    if (result.testExecError) {
+      emit({ type: 'fileError', file: test.path, error: { message: result.testExecError.message || '', stack: result.testExecError.stack || result.failureMessage || '' } });
+    }
+    // Skipped tests never start, so they only appear here.
+    for (const r of result.testResults) if (!this.sent.has(test.path + '\\0' + r.fullName)) emit(resultEvent(test.path, r));
+  }
+  getLastError() { return undefined; }
+}
+module.exports = ReflectJestReporter;
+`;
+
+/** The adapter for jest. */
+export const jestAdapter: FrameworkAdapter = {
+  framework: 'jest',
+  prepare(ctx: RunContext): Invocation {
+    const bin = findPackageFile(ctx.root, 'jest', 'bin/jest.js');
+    if (!bin) throw new TestSetupError(`jest is not installed in ${ctx.root} (no node_modules/jest); run npm install there`);
+    const reporter = writeReporter(ctx, 'reflect-jest-reporter.cjs', JEST_REPORTER);
+    const args = [
+      bin, '--ci', '--watchAll=false', '--testLocationInResults', `--reporters=${reporter}`,
+      `--testTimeout=${Math.max(ctx.timeoutMs * 2, 5000)}`,
+    ];
+    const names = selectedNames(ctx.only);
+    if (names) args.push('-t', `^(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
+    const files = selectedFiles(ctx.only);
+    if (files.length > 0) args.push('--runTestsByPath', ...files);
+    const shown = [shortPath(ctx, bin).replace(/^node_modules\/jest\/bin\/jest\.js$/, 'jest'), ...args.slice(1)];
+    return { command: nodeExecutable(), args, env: { ELECTRON_RUN_AS_NODE: '1' }, display: displayCommand(shown) };
+  },
+  collect(ctx: RunContext, _proc: ProcessResult) {
+    return resultsFromEvents(readEvents(ctx), ctx.root, 'v8');
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * Mocha: the project's mocha with a reporter of ours passed by path. Mocha adds the config file's `spec` to the
+ * files named on the command line, so a targeted run cannot be expressed with arguments alone; instead our
+ * reporter, which mocha builds after loading every file and before running any, prunes the loaded suite tree
+ * down to the selected tests. Mocha's own timeout is off so our run timeout is what stops an endless test.
+ */
+import * as path from 'path';
+import type { ProcessResult } from '../processTree';
+import { findPackageFile } from './binaries';
+import { resultsFromEvents } from './reporterEvents';
+import { displayCommand, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, writeReporter } from './reporterShared';
+import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+import { TestSetupError } from './testSetupError';
+
+const MOCHA_REPORTER = `${REPORTER_PRELUDE}
+const only = process.env.REFLECT_ONLY ? JSON.parse(process.env.REFLECT_ONLY) : null;
+function names(t) { return t.titlePath(); }
+function keep(t) {
+  const full = names(t).join(' > ');
+  return only.some((s) => s.file === t.file && (!s.name || full === s.name || full.startsWith(s.name + ' > ')));
+}
+function prune(suite) {
+  suite.tests = suite.tests.filter(keep);
+  suite.suites.forEach(prune);
+  suite.suites = suite.suites.filter((s) => s.total() > 0);
+}
+function ReflectMochaReporter(runner) {
+  if (only) prune(runner.suite);
+  runner.on('test', (t) => emit({ type: 'start', file: t.file, names: names(t) }));
+  runner.on('pass', (t) => emit({ type: 'result', file: t.file, names: names(t), status: 'passed', durationMs: t.duration || 0 }));
+  runner.on('pending', (t) => emit({ type: 'result', file: t.file, names: names(t), status: 'skipped', durationMs: 0 }));
+  runner.on('fail', (t, err) => {
+    const e = err || {};
+    const error = { message: String(e.message || ''), stack: String(e.stack || '') };
+    if (e.expected !== undefined || e.actual !== undefined) { error.expected = show(e.expected); error.actual = show(e.actual); }
+    const file = t.file || (t.parent && t.parent.file) || '';
+    emit({ type: 'result', file, names: names(t), status: 'failed', durationMs: t.duration || 0, error });
+  });
+}
+module.exports = ReflectMochaReporter;
+`;
+
+/** The adapter for mocha. */
+export const mochaAdapter: FrameworkAdapter = {
+  framework: 'mocha',
+  prepare(ctx: RunContext): Invocation {
+    const bin = findPackageFile(ctx.root, 'mocha', 'bin/mocha.js');
+    if (!bin) throw new TestSetupError(`mocha is not installed in ${ctx.root} (no node_modules/mocha); run npm install there`);
+    const reporter = writeReporter(ctx, 'reflect-mocha-reporter.cjs', MOCHA_REPORTER);
+    const args = [bin, '--reporter', reporter, '--timeout', '0', '--no-color'];
+    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
+    const files = selectedFiles(ctx.only);
+    if (files.length > 0) {
+      // Parallel mode runs suites in workers the reporter cannot prune.
+      args.push('--no-parallel', ...files);
+      env.REFLECT_ONLY = JSON.stringify(ctx.only!.map((s) => ({ file: path.resolve(ctx.root, s.file), name: s.name })));
+    }
+    return { command: nodeExecutable(), args, env, display: displayCommand(['mocha', ...args.slice(1)]) };
+  },
+  collect(ctx: RunContext, _proc: ProcessResult) {
+    return resultsFromEvents(readEvents(ctx), ctx.root, 'v8');
+  },
+};

@@ -1,0 +1,105 @@
+/**
+ * pytest: `python -m pytest` with a small plugin of ours loaded by name from the run's temp dir (`-p`, on
+ * PYTHONPATH), which appends each test's start and phase reports as they happen, so an endless test still leaves
+ * the tests before it and its own start behind (a JUnit XML file is only written at the end, never on a kill).
+ * No cache folder, no bytecode files: the workspace is left as it was. Targeted runs use pytest node ids.
+ */
+import type { ProcessResult } from '../processTree';
+import { findPython, SYSTEM_PYTHON } from './binaries';
+import { ReporterEvent, resultsFromEvents } from './reporterEvents';
+import { displayCommand, readEvents, writeReporter } from './reporterShared';
+import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+
+const PYTEST_PLUGIN = `"""Reflect's pytest plugin: one JSON line per test start and per test outcome."""
+import json
+import os
+
+_OUT = os.environ.get("REFLECT_EVENTS_FILE")
+
+
+def _emit(event):
+    if _OUT:
+        with open(_OUT, "a", encoding="utf-8") as f:
+            f.write(json.dumps(event) + "\\n")
+
+
+def _split(nodeid):
+    parts = nodeid.split("::")
+    return parts[0], parts[1:]
+
+
+def _error(report):
+    crash = getattr(report.longrepr, "reprcrash", None)
+    message = crash.message if crash is not None else ""
+    if not message and isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        message = str(report.longrepr[2])
+    return {"message": message, "stack": report.longreprtext or ""}
+
+
+def pytest_runtest_logstart(nodeid, location):
+    file, names = _split(nodeid)
+    _emit({"type": "start", "file": file, "names": names})
+
+
+def pytest_runtest_logreport(report):
+    if not (report.when == "call" or report.failed or report.skipped):
+        return
+    file, names = _split(report.nodeid)
+    status = "failed" if report.failed else "skipped" if report.skipped else "passed"
+    event = {"type": "result", "file": file, "names": names, "status": status,
+             "durationMs": round(report.duration * 1000, 3)}
+    if status == "failed":
+        event["error"] = _error(report)
+    _emit(event)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _emit({"type": "fileError", "file": report.nodeid or str(report.fspath), "error": _error(report)})
+`;
+
+const MISSING_PYTEST = /No module named pytest/;
+
+/** The adapter for pytest. */
+export const pytestAdapter: FrameworkAdapter = {
+  framework: 'pytest',
+  prepare(ctx: RunContext): Invocation {
+    return invocation(ctx, findPython(ctx.root));
+  },
+  fallback(ctx: RunContext, first: ProcessResult): Invocation | undefined {
+    const tried = findPython(ctx.root);
+    if (tried === SYSTEM_PYTHON || !(first.spawnError || MISSING_PYTEST.test(first.output))) return undefined;
+    return invocation(ctx, SYSTEM_PYTHON);
+  },
+  collect(ctx: RunContext, _proc: ProcessResult) {
+    return resultsFromEvents(readEvents(ctx).map(withAssertOperands), ctx.root, 'python');
+  },
+};
+
+function invocation(ctx: RunContext, python: string): Invocation {
+  writeReporter(ctx, 'reflect_pytest_plugin.py', PYTEST_PLUGIN);
+  // no:benchmark: pytest-benchmark would otherwise create a .benchmarks folder in the workspace.
+  const args = ['-m', 'pytest', '-p', 'reflect_pytest_plugin', '-p', 'no:cacheprovider', '-p', 'no:benchmark', '--color=no', '-q', '-rN'];
+  for (const s of ctx.only ?? []) args.push(s.name ? `${s.file}::${s.name.split(' > ').join('::')}` : s.file);
+  const env = {
+    PYTHONPATH: [ctx.tmpDir, process.env.PYTHONPATH].filter(Boolean).join(':'),
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+  };
+  // Our plugin is an implementation detail; the command shown is the one a person would type.
+  const shown = args.filter((a, i) => a !== 'reflect_pytest_plugin' && !(a === '-p' && args[i + 1] === 'reflect_pytest_plugin'));
+  return { command: python, args, env, display: displayCommand([python, ...shown]) };
+}
+
+/** `assert a == b` → actual a, expected b (pytest's own message after a failed comparison). */
+export function assertOperands(message: string): { actual: string; expected: string } | undefined {
+  const first = message.split('\n')[0].replace(/^AssertionError: /, '');
+  const m = /^assert (.+?) == (.+)$/.exec(first);
+  return m ? { actual: m[1], expected: m[2] } : undefined;
+}
+
+function withAssertOperands(ev: ReporterEvent): ReporterEvent {
+  if (ev.type !== 'result' || !ev.error || ev.error.expected !== undefined) return ev;
+  const ops = assertOperands(ev.error.message);
+  return ops ? { ...ev, error: { ...ev.error, ...ops } } : ev;
+}

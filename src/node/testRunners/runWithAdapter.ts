@@ -1,0 +1,183 @@
+/**
+ * The part every framework shares: a private temp dir for reporter files, the process run (own process group,
+ * timeout, abort, capped output, no colour, CI mode), turning reporter events into a report limited to the
+ * selected tests, marking what was cut off by the timeout, and re-running failures for flaky detection.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { TestRunRequest } from '../../core/ports';
+import type { FrameworkId, TestReport, TestResult, TestSelector } from '../../core/types';
+import { CappedText, ProcessResult, runProcess } from '../processTree';
+import { EventOutcome, FILE_ERROR_NAME, isSelected, normalise, summarise } from './reporterEvents';
+
+/** What one run of a framework needs to know. */
+export interface RunContext {
+  /** Absolute directory the tests run in (the workspace or a scratch copy of it). */
+  root: string;
+  only?: TestSelector[];
+  /** A temp dir of ours, outside the workspace, removed after the run. */
+  tmpDir: string;
+  /** Where our reporter appends its events (see reporterEvents.ts). */
+  eventsFile: string;
+  timeoutMs: number;
+}
+
+/** A process to start. `display` is the command as a person would type it. */
+export interface Invocation {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  shell?: boolean;
+  display: string;
+}
+
+/** How to drive one framework. */
+export interface FrameworkAdapter {
+  readonly framework: FrameworkId;
+  /** Builds the command line (writes reporter modules into ctx.tmpDir). May throw TestSetupError. */
+  prepare(ctx: RunContext): Invocation;
+  /** A second attempt when the first could not start the framework (e.g. a Python without pytest). */
+  fallback?(ctx: RunContext, first: ProcessResult): Invocation | undefined;
+  /** What the run produced. */
+  collect(ctx: RunContext, proc: ProcessResult): EventOutcome;
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+/** Output kept in a report: head and tail of this many bytes each (the process itself keeps 1 MiB each). */
+const REPORT_OUTPUT_BYTES = 32 * 1024;
+
+/** Runs the request with `adapter`, including flaky re-runs of failing tests. Never throws for failing tests. */
+export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRunRequest): Promise<TestReport> {
+  const report = await runOnce(adapter, request, request.only);
+  const retries = request.flakyRetries ?? 0;
+  let failing = report.tests.filter((t) => t.status === 'failed' && t.name !== FILE_ERROR_NAME);
+  for (let i = 0; i < retries && failing.length > 0 && !request.signal?.aborted; i++) {
+    request.onProgress?.(`re-running ${failing.length} failing test(s) to check for flakiness (try ${i + 1} of ${retries})`);
+    const again = await runOnce(adapter, { ...request, onProgress: undefined }, failing.map((t) => ({ file: t.file, name: t.name })));
+    const passedNow = new Set(again.tests.filter((t) => t.status === 'passed').map((t) => t.id));
+    for (const t of report.tests) if (passedNow.has(t.id) && t.status === 'failed') t.status = 'flaky';
+    failing = failing.filter((t) => !passedNow.has(t.id));
+  }
+  report.summary = summaryOf(report.tests);
+  return report;
+}
+
+async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined): Promise<TestReport> {
+  const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reflect-run-'));
+  const ctx: RunContext = {
+    root: request.root, only: only?.map((s) => ({ ...s, file: normalise(s.file) })), tmpDir,
+    eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
+  const progress = request.onProgress ? watchProgress(ctx.eventsFile, adapter.framework, request.onProgress) : undefined;
+  try {
+    let invocation = adapter.prepare(ctx);
+    request.onProgress?.(`running ${invocation.display}`);
+    let proc = await start(invocation, ctx, request);
+    const second = proc.timedOut || proc.aborted ? undefined : adapter.fallback?.(ctx, proc);
+    if (second) {
+      invocation = second;
+      fs.rmSync(ctx.eventsFile, { force: true });
+      proc = await start(invocation, ctx, request);
+    }
+    const outcome = adapter.collect(ctx, proc);
+    const tests = outcome.results.filter((t) => isSelected(t, ctx.only));
+    if (proc.timedOut) markTimedOut(tests, outcome, ctx.only);
+    return {
+      framework: adapter.framework,
+      command: invocation.display,
+      exitCode: proc.exitCode,
+      durationMs: proc.durationMs,
+      timedOut: proc.timedOut,
+      summary: summaryOf(tests),
+      tests,
+      ...errorOf(proc, tests, ctx, invocation),
+      output: trimOutput(proc.output),
+    };
+  } finally {
+    progress?.stop();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+function start(invocation: Invocation, ctx: RunContext, request: TestRunRequest): Promise<ProcessResult> {
+  return runProcess({
+    command: invocation.command,
+    args: invocation.args,
+    shell: invocation.shell,
+    cwd: ctx.root,
+    // No colour codes in what we parse, no interactive or watch behaviour, our reporter's destination.
+    env: { ...process.env, ...request.env, ...invocation.env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', REFLECT_EVENTS_FILE: ctx.eventsFile },
+    timeoutMs: ctx.timeoutMs,
+    signal: request.signal,
+  });
+}
+
+/** Tests cut off by the timeout: the ones that started and never finished, and named targets that never reported. */
+function markTimedOut(tests: TestResult[], outcome: EventOutcome, only: TestSelector[] | undefined): void {
+  const seen = new Set(tests.map((t) => t.id));
+  const add = (file: string, name: string) => {
+    const id = `${file}::${name}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    tests.push({ id, file, name, status: 'timedOut', durationMs: 0 });
+  };
+  for (const t of outcome.unfinished) if (isSelected(t, only)) add(t.file, t.name);
+  for (const s of only ?? []) {
+    if (s.name && !tests.some((t) => t.file === s.file && (t.name === s.name || t.name.startsWith(`${s.name} > `)))) add(s.file, s.name);
+  }
+}
+
+function errorOf(proc: ProcessResult, tests: TestResult[], ctx: RunContext, inv: Invocation): { error?: string } {
+  if (proc.spawnError) return { error: `${proc.spawnError}; check that it is installed and on PATH` };
+  if (proc.aborted) return { error: 'the test run was cancelled' };
+  if (tests.length > 0 || proc.timedOut) return {};
+  if (inv.shell && proc.exitCode === 127) {
+    return { error: `command not found: ${inv.display} (${lastLine(proc.output)}); check the test command` };
+  }
+  if (ctx.only && ctx.only.length > 0) {
+    return { error: `no test matched ${ctx.only.map((s) => (s.name ? `${s.file}::${s.name}` : s.file)).join(', ')}; check the file path and the full test name` };
+  }
+  if (proc.exitCode !== 0) return { error: `${inv.display} exited with code ${proc.exitCode} and reported no tests: ${lastLine(proc.output)}` };
+  return {};
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.slice(-1)[0] ?? '(no output)';
+}
+
+function summaryOf(tests: TestResult[]): TestReport['summary'] {
+  const s = summarise(tests);
+  return {
+    passed: s.passed, failed: s.failed, skipped: s.skipped,
+    ...(s.timedOut ? { timedOut: s.timedOut } : {}),
+    ...(s.flaky ? { flaky: s.flaky } : {}),
+  };
+}
+
+function trimOutput(output: string): string {
+  const capped = new CappedText(REPORT_OUTPUT_BYTES);
+  capped.push(Buffer.from(output, 'utf8'));
+  return capped.text();
+}
+
+/** Tells a person how far the run is, from the reporter's events file, once a second. */
+function watchProgress(eventsFile: string, framework: FrameworkId, onProgress: (m: string) => void): { stop(): void } {
+  let last = '';
+  const timer = setInterval(() => {
+    let text = '';
+    try {
+      text = fs.readFileSync(eventsFile, 'utf8');
+    } catch {
+      return;
+    }
+    const done = (text.match(/"type":"result"/g) ?? []).length;
+    const failed = (text.match(/"status":"failed"/g) ?? []).length;
+    const message = `${framework}: ${done} test result(s) so far${failed ? `, ${failed} failing` : ''}`;
+    if (message !== last) onProgress(message);
+    last = message;
+  }, 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

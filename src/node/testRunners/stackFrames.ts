@@ -1,0 +1,100 @@
+/**
+ * Turns stack traces (V8 and Python) into workspace-relative frames: only files inside the workspace, never
+ * node_modules, Node internals or the test framework, top (innermost) frame first, 1-based lines.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import type { SourceLocation } from '../../core/types';
+
+/** Maps absolute or cwd-relative paths to workspace-relative '/' paths; undefined for files outside it. */
+export class WorkspacePaths {
+  private readonly roots: string[];
+
+  constructor(readonly root: string) {
+    const roots = [path.resolve(root)];
+    try {
+      const real = fs.realpathSync(root);
+      if (!roots.includes(real)) roots.push(real);
+    } catch {
+      // A root that does not exist yet cannot have a different real path.
+    }
+    this.roots = roots;
+  }
+
+  /** Workspace-relative path of `file` (absolute, file:// URL, or relative to the root), or undefined. */
+  relative(file: string): string | undefined {
+    let p = file.trim();
+    if (p.startsWith('file://')) {
+      try {
+        p = fileURLToPath(p);
+      } catch {
+        return undefined;
+      }
+    }
+    if (p.startsWith('node:') || p.startsWith('internal/') || p.startsWith('<')) return undefined;
+    if (!path.isAbsolute(p)) p = path.resolve(this.roots[0], p);
+    for (const r of this.roots) {
+      const rel = path.relative(r, p);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+    }
+    return undefined;
+  }
+
+  /** Like `relative`, but keeps files outside the workspace as they are (for test files reported oddly). */
+  relativeOrSelf(file: string): string {
+    return this.relative(file) ?? file.split(path.sep).join('/');
+  }
+}
+
+/** True for frames that are not the user's code. */
+function isForeign(rel: string): boolean {
+  return rel.split('/').some((part) => part === 'node_modules' || part === '.venv' || part === 'venv' || part === 'site-packages');
+}
+
+// "at fn (/a/b.js:3:7)", "at /a/b.js:3:7", "at async fn (file:///a/b.mjs:3:7)", "at Object.<anonymous> (b.js:3:7)".
+const V8_FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/;
+
+/** Workspace frames of a V8 stack trace, innermost first. */
+export function framesFromV8Stack(stack: string | undefined, paths: WorkspacePaths): SourceLocation[] {
+  if (!stack) return [];
+  const frames: SourceLocation[] = [];
+  for (const line of stack.split('\n')) {
+    const m = V8_FRAME.exec(line);
+    if (!m) continue;
+    const rel = paths.relative(m[1]);
+    if (!rel || isForeign(rel)) continue;
+    const frame = { file: rel, line: Number(m[2]), column: Number(m[3]) };
+    const last = frames[frames.length - 1];
+    if (last && last.file === frame.file && last.line === frame.line) continue;
+    frames.push(frame);
+  }
+  return frames;
+}
+
+// pytest's long traceback: "tests/test_x.py:16: " or "calendar_utils.py:10: ValueError".
+const PYTEST_ENTRY = /^([^\s:][^:\n]*\.py):(\d+): ?(.*)$/;
+// CPython's own traceback: '  File "/a/b.py", line 10, in f'.
+const PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+
+/** Workspace frames of a Python traceback (pytest's long format or CPython's), innermost first. */
+export function framesFromPythonTraceback(text: string | undefined, paths: WorkspacePaths): SourceLocation[] {
+  if (!text) return [];
+  const outerFirst: SourceLocation[] = [];
+  for (const line of text.split('\n')) {
+    const m = PYTEST_ENTRY.exec(line) ?? PY_FRAME.exec(line);
+    if (!m) continue;
+    const rel = paths.relative(m[1]);
+    if (!rel || isForeign(rel)) continue;
+    outerFirst.push({ file: rel, line: Number(m[2]) });
+  }
+  return outerFirst.reverse();
+}
+
+/** The error message of a V8 stack ("RangeError: x\n    at ..." → "x"), without the frames. */
+export function messageOfV8Stack(stack: string): string {
+  const lines = stack.split('\n');
+  const firstFrame = lines.findIndex((l) => V8_FRAME.test(l));
+  const head = (firstFrame < 0 ? lines : lines.slice(0, firstFrame)).join('\n');
+  return head.replace(/^(?:[\w$.]*Error|Error)(?: \[[A-Z_]+\])?: /, '').trimEnd();
+}
