@@ -97,22 +97,12 @@ export function toPanelEvent(e: LoopEvent): PanelEvent {
   }
 }
 
-function sumCalls(r: RoundView): TokenUsage {
-  const t = { prompt: 0, completion: 0 };
-  for (const c of r.calls) {
-    t.prompt += c.usage.prompt;
-    t.completion += c.usage.completion;
-  }
-  return t;
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { prompt: a.prompt + b.prompt, completion: a.completion + b.completion };
 }
 
-function sumRounds(run: RunView): TokenUsage {
-  const t = { prompt: 0, completion: 0 };
-  for (const r of run.rounds) {
-    t.prompt += r.tokens.prompt;
-    t.completion += r.tokens.completion;
-  }
-  return t;
+function sumCalls(r: RoundView): TokenUsage {
+  return r.calls.reduce((t, c) => addUsage(t, c.usage), { prompt: 0, completion: 0 });
 }
 
 /** The round with this index, created (in index order) when it is new. */
@@ -209,13 +199,16 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     }
     case 'model-call': {
       endStreams(run, (id) => id !== e.call.id, changes);
-      const round = ensureRound(run, e.round, changes);
-      const i = round.calls.findIndex((c) => c.id === e.call.id);
+      changes.push({ kind: 'run' });
+      // Calls made before the first round (e.g. choosing lessons) belong to no round: they count in the run's tokens.
+      const round = e.round >= 1 ? ensureRound(run, e.round, changes) : undefined;
+      const i = round ? round.calls.findIndex((c) => c.id === e.call.id) : -1;
+      if (i < 0) run.tokens = addUsage(run.tokens, e.call.usage);
+      if (!round) break;
       if (i >= 0) round.calls[i] = e.call;
       else round.calls.push(e.call);
       if (!round.ended) round.tokens = sumCalls(round);
-      run.tokens = sumRounds(run);
-      changes.push({ kind: 'round', round: e.round }, { kind: 'run' });
+      changes.push({ kind: 'round', round: e.round });
       break;
     }
     case 'candidate':
@@ -244,7 +237,6 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
       round.durationMs = e.round.durationMs;
       round.ended = true;
       endStreams(run, (_, r) => r !== round.index, changes);
-      run.tokens = sumRounds(run);
       changes.push({ kind: 'round', round: round.index }, { kind: 'run' });
       setBest(run, bestSoFar(run), changes);
       break;
