@@ -7,9 +7,10 @@ import * as path from 'path';
 import { runReflection } from '../core/loop';
 import { createModelCritic } from '../core/modelCritic';
 import { createModelProposer } from '../core/modelProposer';
-import type { ChatModel, Critic, Proposer } from '../core/ports';
+import type { ChatModel, Critic, Proposer, TestRunner } from '../core/ports';
 import { isTestFile } from '../core/testFiles';
 import { createTrace } from '../core/trace';
+import { validateChanges } from '../core/validateChanges';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { createLessonStore } from './lessonStore';
 import { buildModelContext, parseReplyEdits } from '../core/modelInputs';
@@ -58,10 +59,10 @@ interface ProviderParts {
 export async function* runEngine(setup: EngineSetup, signal: AbortSignal): AsyncGenerator<LoopEvent, RunResult> {
   const root = path.resolve(setup.root);
   let parts: ProviderParts;
-  let runner;
+  let runner: TestRunner;
   try {
     parts = await providerParts(setup.provider);
-    runner = createTestRunner(root, { command: setup.command });
+    runner = await createTestRunner(root, { command: setup.command });
   } catch (error) {
     return yield* setupFailure(setup, (error as Error).message);
   }
@@ -81,6 +82,7 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     model: parts.model,
     criticModel: parts.criticModel,
     workspaceName: path.basename(root),
+    validate: (changes, ctx) => validateChanges(changes, ctx),
   }, setup.options, signal);
 }
 
