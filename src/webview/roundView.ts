@@ -1,7 +1,8 @@
 /**
  * Renders one round: a heading, its tokens and time, its model calls, its candidates and the critique written after
  * it. The round's parts are kept in `RoundElements` so an event updates only what it changed.
- * DOM contract: the critique element has `data-testid="critique"` and its textContent is exactly the critique text.
+ * DOM contract: a round with a critique has one `data-testid="critique"` element whose textContent is exactly the
+ * critique text; a round without one has none.
  */
 import type { RoundView } from '../protocol';
 import { h, replaceChildren } from './dom';
@@ -25,7 +26,8 @@ export function createRound(index: number): RoundElements {
   const calls = h('ul', { class: 'calls', 'aria-label': `Model calls of round ${index}` });
   const candidates = h('div', { class: 'candidates' });
   const critiqueAuthor = h('span', { class: 'critique-author' });
-  const critique = h('blockquote', { class: 'critique', 'data-testid': 'critique' });
+  // The test id is set only once there is a critique, so every `critique` element holds real text.
+  const critique = h('blockquote', { class: 'critique' });
   const critiqueBlock = h(
     'div',
     { class: 'critique-block', hidden: true },
@@ -57,6 +59,8 @@ export function updateRound(els: RoundElements, r: RoundView): void {
 
   const refl = r.reflection;
   els.critiqueBlock.hidden = !refl;
+  if (refl) els.critique.setAttribute('data-testid', 'critique');
+  else els.critique.removeAttribute('data-testid');
   if (refl) {
     const who = refl.model ? `${refl.author}, ${refl.model}` : refl.author;
     const cost = refl.usage ? ` · ${formatTokens(refl.usage)}` : '';
