@@ -40,7 +40,10 @@ export function parseGenericOutput(
     const events = parseTap(output);
     if (events.length > 0) return resultsFromEvents(events, root, 'v8');
   }
-  if (proc.spawnError) return { results: [], unfinished: [] };
+  // The shell could not find or execute the command: a setup problem the report's `error` explains.
+  if (proc.spawnError || ((proc.exitCode === 127 || proc.exitCode === 126) && /not found|No such file|Permission denied/i.test(output))) {
+    return { results: [], unfinished: [] };
+  }
   return { results: [wholeCommandResult(output, root, command, proc)], unfinished: [] };
 }
 

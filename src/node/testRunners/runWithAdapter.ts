@@ -132,8 +132,8 @@ function errorOf(proc: ProcessResult, tests: TestResult[], ctx: RunContext, inv:
   if (proc.spawnError) return { error: `${proc.spawnError}; check that it is installed and on PATH` };
   if (proc.aborted) return { error: 'the test run was cancelled' };
   if (tests.length > 0 || proc.timedOut) return {};
-  if (inv.shell && proc.exitCode === 127) {
-    return { error: `command not found: ${inv.display} (${lastLine(proc.output)}); check the test command` };
+  if (inv.shell && (proc.exitCode === 127 || proc.exitCode === 126)) {
+    return { error: `the test command could not run: ${lastLine(proc.output)}; check --command (or reflect.testCommand)` };
   }
   if (ctx.only && ctx.only.length > 0) {
     return { error: `no test matched ${ctx.only.map((s) => (s.name ? `${s.file}::${s.name}` : s.file)).join(', ')}; check the file path and the full test name` };
@@ -172,8 +172,8 @@ function watchProgress(eventsFile: string, framework: FrameworkId, onProgress: (
     } catch {
       return;
     }
-    const done = (text.match(/"type":"result"/g) ?? []).length;
-    const failed = (text.match(/"status":"failed"/g) ?? []).length;
+    const done = (text.match(/"type": ?"result"/g) ?? []).length;
+    const failed = (text.match(/"status": ?"failed"/g) ?? []).length;
     const message = `${framework}: ${done} test result(s) so far${failed ? `, ${failed} failing` : ''}`;
     if (message !== last) onProgress(message);
     last = message;
