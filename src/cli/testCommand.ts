@@ -53,7 +53,7 @@ export async function runTestCommand(argv: string[]): Promise<number> {
     });
     progress.stop();
     if (parsed.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else process.stdout.write(renderReport(report, parsed.root));
+    else if (!report.error) process.stdout.write(renderReport(report, parsed.root));
     if (controller.signal.aborted) return 130;
     return exitCodeOf(report, parsed.root);
   } catch (e) {
@@ -105,11 +105,11 @@ export function parseTestArgs(argv: string[]): TestArgs {
   };
 }
 
-/** 0 all selected passed (flaky counts as passed), 1 failures or timeouts, 2 nothing could run. */
+/** 0 all selected passed (flaky counts as passed), 1 failures or timeouts, 2 nothing could run (set up wrong). */
 export function exitCodeOf(report: TestReport, root: string): number {
   if (report.error) {
     process.stderr.write(`reflect test: ${report.error}\n`);
-    return 2;
+    return report.timedOut ? 1 : 2;
   }
   if (report.tests.length === 0) {
     process.stderr.write(`reflect test: no tests ran in ${root}; check the test command or the --only selection\n`);

@@ -131,7 +131,10 @@ function markTimedOut(tests: TestResult[], outcome: EventOutcome, only: TestSele
 function errorOf(proc: ProcessResult, tests: TestResult[], ctx: RunContext, inv: Invocation): { error?: string } {
   if (proc.spawnError) return { error: `${proc.spawnError}; check that it is installed and on PATH` };
   if (proc.aborted) return { error: 'the test run was cancelled' };
-  if (tests.length > 0 || proc.timedOut) return {};
+  if (tests.length > 0) return {};
+  if (proc.timedOut) {
+    return { error: `the run hit its time limit (${Math.round(ctx.timeoutMs / 100) / 10} s) before any test reported; raise the timeout (--timeout or reflect.testTimeout)` };
+  }
   if (inv.shell && (proc.exitCode === 127 || proc.exitCode === 126)) {
     return { error: `the test command could not run: ${lastLine(proc.output)}; check --command (or reflect.testCommand)` };
   }
