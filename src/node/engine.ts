@@ -9,7 +9,7 @@ import { createModelCritic } from '../core/modelCritic';
 import { createModelProposer } from '../core/modelProposer';
 import type { ChatModel, Critic, Proposer, TestRunner } from '../core/ports';
 import { isTestFile } from '../core/testFiles';
-import { createTrace } from '../core/trace';
+import { createTrace, redactSecrets } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { createLessonStore } from './lessonStore';
@@ -67,7 +67,8 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     return yield* setupFailure(setup, (error as Error).message);
   }
   const lessons = setup.lessonsFile ? createLessonStore(setup.lessonsFile) : undefined;
-  return yield* runReflection({
+  const secrets = secretsOf(setup.provider);
+  const run = runReflection({
     root,
     runner,
     scratch: createScratchProvider(root, { overlay: setup.overlay }),
@@ -84,6 +85,24 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     workspaceName: path.basename(root),
     validate: (changes, ctx) => validateChanges(changes, ctx),
   }, setup.options, signal);
+  try {
+    for (;;) {
+      const next = await run.next();
+      if (next.done) return next.value;
+      // A server may echo a key back (in an error or a reply): the trace never keeps it.
+      yield next.value.type === 'run-end' && secrets.length ? { ...next.value, trace: redactSecrets(next.value.trace, secrets) } : next.value;
+    }
+  } finally {
+    // A consumer that stops early cancels the run (the loop's own cleanup kills its test processes).
+    await run.return(undefined as never);
+  }
+}
+
+/** The keys a provider could leak into text: the configured one and the one in its environment variable. */
+function secretsOf(provider: ProviderConfig): string[] {
+  const config = provider.kind === 'hybrid' ? provider.model : provider;
+  if (config.kind !== 'openai') return [];
+  return [config.apiKey, process.env[config.apiKeyEnv ?? 'OPENAI_API_KEY']].filter((k): k is string => !!k);
 }
 
 async function providerParts(provider: ProviderConfig): Promise<ProviderParts> {
