@@ -31,6 +31,11 @@ export function createRun(id: string, title: string): RunView {
   return { id, title, status: 'running', rounds: [], tokens: { prompt: 0, completion: 0 }, logs: [], streams: [] };
 }
 
+/** The diff cut at the last line end within `limit` characters. */
+function cutDiff(diff: string, limit: number): string {
+  return diff.slice(0, diff.lastIndexOf('\n', limit - 1) + 1);
+}
+
 /** The slim form of a core candidate: no file contents, diff capped at `DIFF_VIEW_LIMIT`. */
 export function toCandidateView(c: Candidate): CandidateView {
   const truncated = c.diff.length > DIFF_VIEW_LIMIT;
@@ -41,7 +46,7 @@ export function toCandidateView(c: Candidate): CandidateView {
     source: c.source,
     summary: c.summary,
     files: c.changes.map((f) => f.path),
-    diff: truncated ? c.diff.slice(0, c.diff.lastIndexOf('\n', DIFF_VIEW_LIMIT) + 1) : c.diff,
+    diff: truncated ? cutDiff(c.diff, DIFF_VIEW_LIMIT) : c.diff,
     status: c.status,
     targetsPassed: c.targetsPassed,
     targetsTotal: c.targetsTotal,
@@ -118,14 +123,18 @@ function ensureRound(run: RunView, index: number, changes: PanelChange[]): Round
   return round;
 }
 
-function upsertCandidate(round: RoundView, c: CandidateView): void {
+/** Inserts or replaces a candidate; false when an identical copy was already there (nothing to redraw). */
+function upsertCandidate(round: RoundView, c: CandidateView): boolean {
   const i = round.candidates.findIndex((x) => x.id === c.id);
-  if (i >= 0) round.candidates[i] = c;
-  else {
+  if (i >= 0) {
+    if (JSON.stringify(round.candidates[i]) === JSON.stringify(c)) return false;
+    round.candidates[i] = c;
+  } else {
     const at = round.candidates.findIndex((x) => x.index > c.index);
     if (at < 0) round.candidates.push(c);
     else round.candidates.splice(at, 0, c);
   }
+  return true;
 }
 
 /** Finds a candidate of the run by id. */
@@ -214,8 +223,7 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     case 'candidate':
     case 'candidate-result': {
       const round = ensureRound(run, e.round, changes);
-      upsertCandidate(round, e.candidate);
-      changes.push({ kind: 'candidate', round: e.round, candidateId: e.candidate.id });
+      if (upsertCandidate(round, e.candidate)) changes.push({ kind: 'candidate', round: e.round, candidateId: e.candidate.id });
       break;
     }
     case 'reflection': {
@@ -226,9 +234,9 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     }
     case 'round-end': {
       const round = ensureRound(run, e.round.index, changes);
+      // The round restates its candidates; redraw only those that differ from their last event.
       for (const c of e.round.candidates) {
-        upsertCandidate(round, c);
-        changes.push({ kind: 'candidate', round: round.index, candidateId: c.id });
+        if (upsertCandidate(round, c)) changes.push({ kind: 'candidate', round: round.index, candidateId: c.id });
       }
       round.reflection = e.round.reflection ?? round.reflection;
       round.bestCandidateId = e.round.bestCandidateId;
@@ -263,9 +271,30 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
   return changes;
 }
 
-/** The runs as they are persisted: bounded, and without live model output. */
+/** A persisted candidate keeps at most this much of its diff (the export keeps all of it). */
+export const PERSISTED_DIFF_LIMIT = 8_000;
+/** Persisted runs stop at about this many characters of JSON (the newest run is always kept). */
+export const PERSISTED_BUDGET = 2_000_000;
+
+function persistedCandidate(c: CandidateView): CandidateView {
+  if (c.diff.length <= PERSISTED_DIFF_LIMIT) return c;
+  return { ...c, diff: cutDiff(c.diff, PERSISTED_DIFF_LIMIT), diffTruncated: true };
+}
+
+/**
+ * The runs as they are persisted in the workspace state: the newest `MAX_RECENT_RUNS` runs within
+ * `PERSISTED_BUDGET`, diffs capped, and without live model output.
+ */
 export function persistableRuns(runs: RunView[]): RunView[] {
-  return runs.slice(0, MAX_RECENT_RUNS).map((r) => ({ ...r, streams: [] }));
+  const out: RunView[] = [];
+  let size = 0;
+  for (const r of runs.slice(0, MAX_RECENT_RUNS)) {
+    const copy: RunView = { ...r, streams: [], rounds: r.rounds.map((rd) => ({ ...rd, candidates: rd.candidates.map(persistedCandidate) })) };
+    size += JSON.stringify(copy).length;
+    if (out.length > 0 && size > PERSISTED_BUDGET) break;
+    out.push(copy);
+  }
+  return out;
 }
 
 /** What a run that was still going when the window closed says after a reload. */

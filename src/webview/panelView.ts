@@ -126,12 +126,22 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     const wasOpen = old?.querySelector('details')?.open;
     const el = renderCandidate(c, { best: run.bestCandidateId === id, baseline: run.baseline, wasOpen });
     candidateEls.set(id, el);
-    if (old) old.replaceWith(el);
-    else {
+    if (old) {
+      // Keep keyboard focus where it was: a redraw must not throw a keyboard user back to the top of the page.
+      const focused = old.contains(document.activeElement) ? (document.activeElement as HTMLElement) : undefined;
+      old.replaceWith(el);
+      if (focused) focusCounterpart(el, focused);
+    } else {
       // Insert before the next candidate of the round (model order) that is already on screen.
       const after = round.candidates.slice(round.candidates.indexOf(c) + 1).find((x) => candidateEls.has(x.id));
       els.candidates.insertBefore(el, after ? candidateEls.get(after.id)! : null);
     }
+  }
+
+  function focusCounterpart(el: HTMLElement, focused: HTMLElement): void {
+    const action = focused.dataset.action;
+    const target = action ? el.querySelector<HTMLElement>(`[data-action="${action}"]`) : el.querySelector<HTMLElement>(focused.tagName.toLowerCase());
+    (target ?? el.querySelector<HTMLElement>('summary'))?.focus();
   }
 
   function streamDelta(run: RunView, callId: string, piece: string): void {

@@ -158,6 +158,24 @@ describe('trace panel in chromium', function () {
     assert.strictEqual(await page.inputValue('#retry-hint'), '');
   });
 
+  it('keeps keyboard focus on a candidate’s button when the candidate is redrawn', async () => {
+    page = await openPanel(browser, server);
+    const round1 = eventsOfRound(events, 1);
+    const result = round1.find((e) => e.type === 'candidate-result' && e.candidate.id === 'r1c1')!;
+    await sendToView(page, [{ type: 'snapshot', runs: [] }, ...startMessages('run-1', 'Fix range', events.slice(0, events.indexOf(result) + 1))]);
+    await page.focus('button[data-action="review"][data-candidate-id="r1c1"]');
+    assert.ok(result.type === 'candidate-result');
+    const rerun = { ...result, candidate: { ...result.candidate, full: { passed: 19, failed: 1, skipped: 0 } } };
+    await sendToView(page, asMessages('run-1', [rerun]));
+    assert.ok((await text(page, '[data-candidate-id="r1c1"] .verdict')).includes('Full suite: 19 passed, 1 failed'));
+    assert.deepStrictEqual(
+      await page.evaluate(() => [document.activeElement?.getAttribute('data-action'), document.activeElement?.getAttribute('data-candidate-id')]),
+      ['review', 'r1c1'],
+    );
+    await page.keyboard.press('Enter');
+    assert.deepStrictEqual((await postedBy(page)).slice(-1), [{ type: 'review', runId: 'run-1', candidateId: 'r1c1' }]);
+  });
+
   it('shows model text containing HTML and script as text, never as markup', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const bad = sampleRunEvents({ rounds: 2, candidates: 3, runId: 'run-x', modelText: hostile });

@@ -8,6 +8,8 @@ import {
   applyPanelEvent,
   createRun,
   INTERRUPTED_REASON,
+  PERSISTED_BUDGET,
+  PERSISTED_DIFF_LIMIT,
   persistableRuns,
   restoreRuns,
   toCandidateView,
@@ -123,6 +125,14 @@ describe('trace panel model', () => {
       assert.deepStrictEqual(run.rounds[0].candidates.map((c) => [c.id, c.status, c.targetsPassed]), [['r1c1', 'improved', 2]]);
     });
 
+    it('redraws nothing for candidates a round end restates unchanged', () => {
+      const round1 = eventsOfRound(events, 1);
+      const { run } = fold(round1.slice(0, -1));
+      const changes = applyPanelEvent(run, toPanelEvent(round1[round1.length - 1]));
+      assert.deepStrictEqual(changes.filter((c) => c.kind === 'candidate'), []);
+      assert.deepStrictEqual(changes.map((c) => c.kind), ['round', 'run', 'best']);
+    });
+
     it('keeps rounds and candidates in index order whatever order they arrive in', () => {
       const run = createRun('run-1', 'Fix range');
       const c = (id: string) => toPanelEvent(candidateEvent(events, 'candidate', id));
@@ -175,6 +185,24 @@ describe('trace panel model', () => {
       assert.deepStrictEqual(saved.map((r) => r.id), runs.slice(0, MAX_RECENT_RUNS).map((r) => r.id));
       assert.deepStrictEqual(saved[0].streams, []);
       assert.strictEqual(runs[0].streams.length, 1, 'the live run keeps its stream');
+    });
+
+    it('caps persisted diffs and drops older runs beyond the size budget, keeping the newest', () => {
+      const run = (id: string, diffChars: number) => {
+        const { run: r } = fold(eventsOfRound(events, 1), createRun(id, id));
+        r.rounds[0].candidates[0] = { ...r.rounds[0].candidates[0], diff: `+${'y'.repeat(98)}\n`.repeat(diffChars / 100) };
+        return r;
+      };
+      const big = run('big', PERSISTED_DIFF_LIMIT * 3);
+      const [saved] = persistableRuns([big]);
+      assert.strictEqual(saved.rounds[0].candidates[0].diffTruncated, true);
+      assert.strictEqual(saved.rounds[0].candidates[0].diff.length, PERSISTED_DIFF_LIMIT);
+      assert.strictEqual(big.rounds[0].candidates[0].diff.length, PERSISTED_DIFF_LIMIT * 3, 'the live run keeps its diff');
+
+      const many = Array.from({ length: 8 }, (_, i) => run(`r${i}`, 1000));
+      for (const r of many) r.logs = Array.from({ length: 100 }, () => ({ level: 'info' as const, message: 'z'.repeat(PERSISTED_BUDGET / 300) }));
+      const kept = persistableRuns(many).map((r) => r.id);
+      assert.deepStrictEqual(kept, ['r0', 'r1']);
     });
 
     it('restores a JSON round trip, turning a run that was still going into a cancelled one', () => {
