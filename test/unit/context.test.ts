@@ -1,0 +1,150 @@
+import * as assert from 'assert';
+import { buildContext } from '../../src/core/context';
+import type { TestResult } from '../../src/core/types';
+import { createSourceFiles } from '../../src/node/sourceFiles';
+import { createSyntaxParser } from '../../src/node/treeSitter';
+import { fixturePath } from '../support/fixtures';
+
+// Failures as the test runners report them for test/fixtures/context-project (jest for JS/TS, pytest for Python).
+const rangeFailure: TestResult = {
+  id: 'test/range.test.js::range > includes the end', file: 'test/range.test.js', name: 'range > includes the end', status: 'failed', durationMs: 3,
+  failure: {
+    message: 'expect(received).toEqual(expected) // deep equality\n\n- Expected  - 1\n+ Received  + 0',
+    expected: '[1, 2, 3]', actual: '[1, 2]',
+    stack: 'Error: expect(received).toEqual(expected)\n    at Object.toEqual (test/range.test.js:5:26)\n'
+      + '    at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)\n    at node:internal/process/task_queues:95:5',
+    location: { file: 'test/range.test.js', line: 5, column: 26 },
+    frames: [{ file: 'test/range.test.js', line: 5 }],
+  },
+};
+const stackFailure: TestResult = {
+  id: 'test/stack.test.ts::Stack > refuses to pop when empty', file: 'test/stack.test.ts', name: 'Stack > refuses to pop when empty', status: 'failed', durationMs: 2,
+  failure: {
+    message: 'pop from an empty stack',
+    stack: 'Error: pop from an empty stack\n    at Stack.pop (src/stack.ts:9:35)\n    at Object.<anonymous> (test/stack.test.ts:14:7)',
+    location: { file: 'src/stack.ts', line: 9 },
+    frames: [{ file: 'src/stack.ts', line: 9 }, { file: 'test/stack.test.ts', line: 14 }],
+  },
+};
+const pyFailure: TestResult = {
+  id: 'py/tests/test_calc.py::test_mean', file: 'py/tests/test_calc.py', name: 'test_mean', status: 'failed', durationMs: 1,
+  failure: { message: 'assert 1.5 == 2', location: { file: 'py/tests/test_calc.py', line: 5 }, frames: [] },
+};
+
+const RANGE_EVIDENCE = `## Failing test: range > includes the end (test/range.test.js)
+Message: expect(received).toEqual(expected) // deep equality
+
+- Expected  - 1
++ Received  + 0
+Expected: [1, 2, 3]
+Actual: [1, 2]
+At: test/range.test.js:5
+Stack:
+  at Object.toEqual (test/range.test.js:5:26)`;
+
+const RANGE_CONTEXT = `${RANGE_EVIDENCE}
+
+### test/range.test.js:4-6 Test \`range > includes the end\`
+\`\`\`js
+4|   it('includes the end', () => {
+5|     expect(range(1, 3)).toEqual([1, 2, 3]);
+6|   });
+\`\`\`
+
+### src/range.js:4-10 Function \`range\` (called by the test)
+\`\`\`js
+ 4| function range(start, end) {
+ 5|   assertNumber(start);
+ 6|   assertNumber(end);
+ 7|   const out = [];
+ 8|   for (let i = start; i < end; i++) out.push(i);
+ 9|   return out;
+10| }
+\`\`\`
+
+What \`range\` calls:
+- src/checks.js:1  function assertNumber(x)`;
+
+const STACK_CONTEXT = `## Failing test: Stack > refuses to pop when empty (test/stack.test.ts)
+Message: pop from an empty stack
+At: src/stack.ts:9
+Stack:
+  at Stack.pop (src/stack.ts:9:35)
+  at Object.<anonymous> (test/stack.test.ts:14:7)
+
+### test/stack.test.ts:11-16 Test \`Stack > refuses to pop when empty\`
+\`\`\`ts
+11|   it('refuses to pop when empty', () => {
+12|     const s = new Stack<number>();
+13|     s.push(1);
+14|     s.pop();
+15|     expect(s.pop()).toBeUndefined();
+16|   });
+\`\`\`
+
+### src/stack.ts:8-11 Function \`Stack.pop\` (on the failing stack at src/stack.ts:9)
+\`\`\`ts
+ 8|   pop(): T {
+ 9>     if (this.isEmpty()) throw new Error('pop from an empty stack');
+10|     return this.items.shift() as T;
+11|   }
+\`\`\`
+
+What \`Stack.pop\` calls:
+- src/stack.ts:13  isEmpty(): boolean`;
+
+describe('buildContext', () => {
+  const files = createSourceFiles(fixturePath('context-project'));
+  const syntax = createSyntaxParser();
+
+  it('quotes the test, the evidence, the imported function the test calls, and the signatures it calls', async () => {
+    const ctx = await buildContext({ failures: [rangeFailure], files, syntax, tokenBudget: 4000 });
+    assert.strictEqual(ctx.text, RANGE_CONTEXT);
+    assert.deepStrictEqual(ctx.files, ['test/range.test.js', 'src/range.js']);
+    assert.deepStrictEqual(ctx.symbols, ['range']);
+  });
+
+  it('quotes the method on the failing stack, marking the failing line, when the failure has source frames', async () => {
+    const ctx = await buildContext({ failures: [stackFailure], files, syntax, tokenBudget: 4000 });
+    assert.strictEqual(ctx.text, STACK_CONTEXT);
+    assert.deepStrictEqual(ctx.symbols, ['Stack.pop']);
+  });
+
+  it('follows a Python `from module import name` to the function and its callees', async () => {
+    const ctx = await buildContext({ failures: [pyFailure], files, syntax, tokenBudget: 4000 });
+    assert.strictEqual(ctx.text, `## Failing test: test_mean (py/tests/test_calc.py)
+Message: assert 1.5 == 2
+At: py/tests/test_calc.py:5
+
+### py/tests/test_calc.py:4-5 Test \`test_mean\`
+\`\`\`python
+4| def test_mean():
+5|     assert mean([1, 2, 3]) == 2
+\`\`\`
+
+### py/calc.py:1-2 Function \`mean\` (called by the test)
+\`\`\`python
+1| def mean(xs):
+2|     return total(xs) / (len(xs) + 1)
+\`\`\`
+
+What \`mean\` calls:
+- py/calc.py:5  def total(xs)`);
+    assert.deepStrictEqual(ctx.files, ['py/tests/test_calc.py', 'py/calc.py']);
+  });
+
+  it('drops signatures, then functions, then test blocks to fit the budget, keeping every failure\'s evidence', async () => {
+    const full = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: 10_000 });
+    assert.strictEqual(full.text, `${RANGE_CONTEXT}\n\n${STACK_CONTEXT}`);
+    const budget = Math.ceil((full.text.length - 60) / 4);
+    const noSignatures = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: budget });
+    // The last signature section is the first thing that no longer fits.
+    assert.strictEqual(noSignatures.text, full.text.replace('\n\nWhat `Stack.pop` calls:\n- src/stack.ts:13  isEmpty(): boolean', ''));
+    const tight = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: 200 });
+    assert.ok(tight.text.startsWith(RANGE_EVIDENCE));
+    assert.ok(tight.text.includes('## Failing test: Stack > refuses to pop when empty'));
+    assert.ok(!tight.text.includes('Function `'));
+    assert.ok(tight.text.length <= 800, `${tight.text.length} characters`);
+    assert.deepStrictEqual(tight.symbols, []);
+  });
+});
