@@ -4,6 +4,7 @@
  * Lines are the editor's lines: `text.split(/\r?\n/)`, so a trailing newline gives a last empty line, as in VS Code.
  */
 import { diffArrays } from 'diff';
+import { fileHunks } from '../core/unifiedDiff';
 
 /** One change of a candidate, with no context lines: the lines it removes and the lines it puts in their place. */
 export interface ReviewHunk {
@@ -26,29 +27,12 @@ export function editorLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
-/** The hunks turning `before` into `after`, in order. Adjacent removed/added runs form one hunk. */
+/**
+ * The hunks turning `before` into `after`, in order (the project's `fileHunks`: no context lines, so each hunk is
+ * exactly what the person accepts or rejects).
+ */
 export function computeHunks(before: string, after: string): ReviewHunk[] {
-  const hunks: ReviewHunk[] = [];
-  let oldLine = 0;
-  let open: ReviewHunk | undefined;
-  for (const part of diffArrays(editorLines(before), editorLines(after))) {
-    if (!part.added && !part.removed) {
-      open = undefined;
-      oldLine += part.count ?? part.value.length;
-      continue;
-    }
-    if (!open) {
-      open = { index: hunks.length, oldStart: oldLine, oldLines: [], newLines: [] };
-      hunks.push(open);
-    }
-    if (part.removed) {
-      open.oldLines.push(...part.value);
-      oldLine += part.value.length;
-    } else {
-      open.newLines.push(...part.value);
-    }
-  }
-  return hunks;
+  return fileHunks(before, after).map((h, index) => ({ index, oldStart: h.oldStart, oldLines: h.removed, newLines: h.added }));
 }
 
 /**

@@ -132,6 +132,7 @@ export function createRunController({ context, panel, status, log }: RunControll
       log.info(`command: ${request.title} in ${root} — provider ${provider.label}${settings.testCommand ? `, test command \`${settings.testCommand}\`` : ''}` +
         `${setup.overlay!.size ? `, ${setup.overlay!.size} unsaved buffer(s) overlaid` : ''}${request.only ? `, only ${request.only.map((s) => s.name ? `${s.file}::${s.name}` : s.file).join(', ')}` : ''}`);
       panel.startRun(id, request.title);
+      void panel.show();
       status.running('starting');
       const done = execute({ ...request, id }, setup, abort);
       current = { id, abort, done };

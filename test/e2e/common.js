@@ -46,16 +46,30 @@ async function openWorkbench(page, baseUrl, workspace, devPath) {
   log('workbench ready');
 }
 
-/** Runs a command from the palette by its full title, like a person (F1, type, Enter). */
-async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
-  log('ran command', title);
+/**
+ * Runs a command from the palette by its full title, like a person (F1, type, Enter). Retries while the palette
+ * says "No matching commands": the extension's contributions appear once the extension host has started.
+ */
+async function runCommand(page, title, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30000 });
+    await input.fill('>');
+    await page.keyboard.type(title);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      log('ran command', title);
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await page.waitForTimeout(1000);
+    }
+  }
 }
 
 /** The trace panel's document: outer webview iframe, then VS Code's #active-frame holding the panel's HTML. */

@@ -8,7 +8,7 @@
 #   test/e2e/run.sh vsix         # vsce package --no-dependencies, install the .vsix, run the builtin UI flow on it
 # Needs `npm run build && npm run compile-tests` first (npm run test:e2e does both).
 # Env: CS_VERSION (4.100.3), CS_NODE (node running the server), CS_HOME (install dir, gitignored),
-#      KEEP_WORK=1 keep temp dirs and logs, EXT_TEST_TIMEOUT_MS, VERBOSE=1.
+#      UI_FLOWS (default "builtin openai"), KEEP_WORK=1 keep temp dirs and logs, EXT_TEST_TIMEOUT_MS, VERBOSE=1.
 # Apt: chromium ripgrep libkrb5-dev pkg-config g++ make python3.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -105,8 +105,9 @@ run_pass() {
       ;;
     ui)
       start_server "$HERE/settings.json" --disable-workspace-trust
-      node "$HERE/ui-fix-builtin.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
-      [ "$rc" = 0 ] && { node "$HERE/ui-fix-openai.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?; }
+      for flow in ${UI_FLOWS:-builtin openai}; do
+        node "$HERE/ui-fix-$flow.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
+      done
       ;;
     vsix)
       local pkgdir; pkgdir="$(mktemp -d /tmp/reflect-vsix.XXXXXX)"

@@ -1,0 +1,29 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { RunOutcome } from '../../../src/vscode/runController';
+import { fileUri, services } from '../support';
+
+describe('Restricted Mode (Workspace Trust on, folder not trusted)', () => {
+  it('the workspace is untrusted and the extension still activates (limited support)', async () => {
+    assert.strictEqual(vscode.workspace.isTrusted, false);
+    await services();
+  });
+
+  it('every Fix command refuses and runs nothing', async () => {
+    const doc = await vscode.workspace.openTextDocument(fileUri('test/range.test.js'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('includes the upper bound'));
+    editor.selection = new vscode.Selection(line + 1, 2, line + 1, 2);
+    for (const command of ['reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor']) {
+      const outcome = await vscode.commands.executeCommand<RunOutcome>(command);
+      assert.deepStrictEqual(outcome, { status: 'refused' }, command);
+    }
+    const s = await services();
+    assert.strictEqual(s.runs.currentRunId, undefined);
+    assert.strictEqual(s.log.text().match(/refused .*not trusted/g)?.length, 3);
+    const marker = process.env.REFLECT_E2E_RUN_MARKER;
+    assert.ok(marker, 'run.sh sets REFLECT_E2E_RUN_MARKER for this pass');
+    assert.strictEqual(fs.existsSync(marker), false, 'a test process ran');
+  });
+});

@@ -1,0 +1,64 @@
+/** Helpers for tests that run inside the real extension host against the fixture workspace `range`. */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ReflectExtensionApi } from '../../src/extension';
+import type { Services } from '../../src/vscode/commands';
+
+export const EXTENSION_ID = 'reflect-dev.reflect';
+
+export async function services(): Promise<Services> {
+  const ext = vscode.extensions.getExtension<ReflectExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  const api = await ext.activate();
+  return api.services();
+}
+
+export function root(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the tests need the fixture folder open');
+  return folder.uri.fsPath;
+}
+
+export function fileUri(rel: string): vscode.Uri {
+  return vscode.Uri.file(path.join(root(), rel));
+}
+
+export function diskText(rel: string): string {
+  return fs.readFileSync(path.join(root(), rel), 'utf8');
+}
+
+/** Reverts every open buffer to disk and closes the editors, so each test starts from the fixture as checked in. */
+export async function resetEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty && doc.uri.scheme === 'file') {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Command lines of live processes whose command line contains `needle` (Linux /proc). */
+export function processesMatching(needle: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmd.includes(needle) && Number(pid) !== process.pid) found.push(`${pid}: ${cmd}`);
+    } catch { /* the process ended meanwhile */ }
+  }
+  return found;
+}
+
+export async function until(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('reflect').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
