@@ -65,7 +65,8 @@ function wholeCommandResult(
 /** The first line that looks like an error, else the last line of output. */
 function errorLine(output: string, exitCode: number | null): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = lines.find((l) => /^(?:E\s+)?(?:[\w.]*(?:Error|Exception)\b|AssertionError|FAIL\b|not ok\b)/.test(l));
+  // An error line says more than a "FAIL file" header, which says more than the last line.
+  const error = lines.find((l) => /^(?:E\s+)?[\w.]*(?:Error|Exception)\b/.test(l)) ?? lines.find((l) => /^(?:FAIL|not ok)\b/.test(l));
   return error ?? lines[lines.length - 1] ?? `exited with code ${exitCode}`;
 }
 

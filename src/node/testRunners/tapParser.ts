@@ -14,6 +14,8 @@ export function parseTap(text: string): ReporterEvent[] {
   const lines = text.split('\n');
   const subtests: string[] = [];
   const events: ReporterEvent[] = [];
+  const groups: string[] = [];
+  const groupFiles = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const sub = SUBTEST.exec(line);
@@ -31,17 +33,32 @@ export function parseTap(text: string): ReporterEvent[] {
     if (directive) title = title.slice(0, directive.index);
     const { yaml, end } = readYaml(lines, i + 1);
     i = end - 1;
+    const group = level === 0 ? unquote(title) : subtests[0] ?? '';
+    const location = /^(.*):(\d+):\d+$/.exec(yaml.location ?? '');
+    if (location && !groupFiles.has(group)) groupFiles.set(group, location[1]);
     if (yaml.type === 'suite') continue;
     const names = [...subtests.slice(0, level), unquote(title)];
     const status = directive ? 'skipped' : m[2] === 'ok' ? 'passed' : 'failed';
-    const location = /^(.*):(\d+):\d+$/.exec(yaml.location ?? '');
     const event: ReporterEvent = {
       type: 'result', file: location ? location[1] : '', names, status, durationMs: Number(yaml.duration_ms ?? 0),
     };
     if (status === 'failed') event.error = tapError(yaml);
     events.push(event);
+    groups.push(group);
   }
-  return events;
+  return events.map((e, k) => withGroupFile(e, groups[k], groupFiles));
+}
+
+/**
+ * Only failures carry a location, so a passing test takes the file of its top-level group: the group's name
+ * when it is a file path (node --test over several files), else the first location seen in the group.
+ */
+function withGroupFile(event: ReporterEvent, group: string, groupFiles: Map<string, string>): ReporterEvent {
+  if (event.type !== 'result') return event;
+  const groupIsFile = /\.[cm]?[jt]sx?$/.test(group) && event.names.length > 1 && event.names[0] === group;
+  const names = groupIsFile ? event.names.slice(1) : event.names;
+  const file = event.file || (groupIsFile ? group : groupFiles.get(group) ?? '');
+  return { ...event, file, names };
 }
 
 function tapError(yaml: Record<string, string>): RawError {
