@@ -2,6 +2,7 @@
  * What the model proposer reads and how its replies become changes: the code context for the failing tests and
  * the parse-and-apply of SEARCH/REPLACE (or whole-function) edits against the files as they are now.
  */
+import { buildContext } from './context';
 import { applyModelEdits, parseModelEdits } from './editFormats';
 import type { ParsedEdits } from './modelProposer';
 import type { ProposalRequest } from './ports';
@@ -11,10 +12,24 @@ import { truncateToTokens } from './tokens';
 export const CONTEXT_TOKENS = 6000;
 
 /**
- * The code the actor sees: the failing tests' files and the workspace files on their failure frames, each with
- * line numbers, within the token budget (frame files first: that is where the bug usually is).
+ * The code the actor sees: tree-sitter slices (the failing test's block, the functions on its failing frames or the
+ * functions it calls, their callees' signatures) within the token budget. Falls back to whole files when the
+ * slicer finds nothing (e.g. a language without a grammar).
  */
 export async function buildModelContext(request: ProposalRequest): Promise<string> {
+  try {
+    const built = await buildContext({
+      failures: request.failures, files: request.files, syntax: request.syntax, tokenBudget: CONTEXT_TOKENS, isTestFile: (p) => request.isTestFile(p),
+    });
+    if (built.text.trim()) return built.text;
+  } catch (error) {
+    request.emit({ type: 'log', level: 'warn', message: `code context fell back to whole files: ${(error as Error).message}` });
+  }
+  return wholeFileContext(request);
+}
+
+/** The failing tests' files and the workspace files on their failure frames (frame files first), within budget. */
+export async function wholeFileContext(request: ProposalRequest): Promise<string> {
   const sources = new Set<string>();
   const tests = new Set<string>();
   for (const t of request.failures) {

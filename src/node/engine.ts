@@ -7,7 +7,8 @@ import * as path from 'path';
 import { runReflection } from '../core/loop';
 import { createModelCritic } from '../core/modelCritic';
 import { createModelProposer } from '../core/modelProposer';
-import type { ChatModel, Critic, Proposer, TestRunner } from '../core/ports';
+import { createHybridProposer } from '../core/hybridProposer';
+import type { ChatModel, Critic, Proposer, ScratchProvider, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
 import { isTestFile } from '../core/testFiles';
 import { createTrace, redactSecrets } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
@@ -60,9 +61,12 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   const root = path.resolve(setup.root);
   let parts: ProviderParts;
   let runner: TestRunner;
+  const files = createSourceFiles(root, setup.overlay);
+  const syntax = createSyntaxParser();
+  const scratch = createScratchProvider(root, { overlay: setup.overlay });
   try {
-    parts = await providerParts(setup.provider);
     runner = await createTestRunner(root, { command: setup.command });
+    parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options: setup.options });
   } catch (error) {
     return yield* setupFailure(setup, (error as Error).message);
   }
@@ -71,9 +75,9 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   const run = runReflection({
     root,
     runner,
-    scratch: createScratchProvider(root, { overlay: setup.overlay }),
-    files: createSourceFiles(root, setup.overlay),
-    syntax: createSyntaxParser(),
+    scratch,
+    files,
+    syntax,
     proposer: parts.proposer,
     critic: parts.critic,
     ...(lessons ? { lessons } : {}),
@@ -105,7 +109,17 @@ function secretsOf(provider: ProviderConfig): string[] {
   return [config.apiKey, process.env[config.apiKeyEnv ?? 'OPENAI_API_KEY']].filter((k): k is string => !!k);
 }
 
-async function providerParts(provider: ProviderConfig): Promise<ProviderParts> {
+/** What the built-in engine needs besides the loop's own ports. */
+interface BuiltinEnv {
+  root: string;
+  runner: TestRunner;
+  files: SourceFiles;
+  syntax: SyntaxParser;
+  scratch: ScratchProvider;
+  options: LoopOptions;
+}
+
+async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise<ProviderParts> {
   switch (provider.kind) {
     case 'custom':
       return { proposer: provider.proposer, critic: provider.critic, label: provider.label };
@@ -130,10 +144,29 @@ async function providerParts(provider: ProviderConfig): Promise<ProviderParts> {
         ...(provider.criticModel ? { criticModel: provider.criticModel } : {}),
       };
     }
-    case 'builtin':
-    case 'hybrid':
-      throw new Error('the built-in repair engine is not available in this build yet; pass --model NAME (and --base-url URL) to use a language model');
+    case 'builtin': {
+      const { createBuiltinRepair } = await import('./builtinRepair');
+      return { ...createBuiltinRepair(builtinRepairEnv(env, 'builtin')), label: 'builtin' };
+    }
+    case 'hybrid': {
+      const { createBuiltinRepair } = await import('./builtinRepair');
+      const builtin = createBuiltinRepair(builtinRepairEnv(env, 'hybrid'));
+      const model = await providerParts(provider.model, env);
+      return { ...model, proposer: createHybridProposer(builtin.proposer, model.proposer), label: `builtin + ${model.label}` };
+    }
   }
+}
+
+function builtinRepairEnv(env: BuiltinEnv, source: 'builtin' | 'hybrid') {
+  return {
+    root: env.root, runner: env.runner, syntax: env.syntax, files: env.files, timeoutMs: env.options.testTimeoutMs,
+    concurrency: env.options.concurrency, source,
+    // Coverage runs happen in a scratch copy of their own, never in the user's folder.
+    coverageRoot: async () => {
+      const ws = await env.scratch.create();
+      return { root: ws.root, dispose: () => ws.dispose() };
+    },
+  };
 }
 
 function modelParts(actor: ChatModel, critic: ChatModel): Pick<ProviderParts, 'proposer' | 'critic'> {
