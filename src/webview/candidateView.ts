@@ -60,7 +60,9 @@ export function renderCandidate(c: CandidateView, opts: { best: boolean; baselin
   if (c.diff) {
     const open = opts.wasOpen ?? PROMISING.has(c.status);
     const files = c.files.length ? c.files.join(', ') : 'changes';
-    el.appendChild(h('details', { class: 'diff-block', open }, h('summary', {}, `Diff: ${files}`), renderDiff(c.diff, c.diffTruncated)));
+    const details = h('details', { class: 'diff-block', open }, h('summary', {}, `Diff: ${files}`), renderDiff(c.diff, c.diffTruncated));
+    if (opts.wasOpen !== undefined) details.dataset.toggled = 'true';
+    el.appendChild(details);
   }
   if (REVIEWABLE.has(c.status) && c.diff) {
     el.appendChild(

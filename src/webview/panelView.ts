@@ -77,6 +77,8 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
   // One listener for every action button: buttons are re-created as the trace grows.
   root.addEventListener('click', (ev) => {
     const button = (ev.target as Element).closest<HTMLButtonElement>('button[data-action]');
+    const summary = (ev.target as Element).closest('summary');
+    if (summary?.parentElement) summary.parentElement.dataset.toggled = 'true';
     if (!button || !current || button.type === 'submit') return;
     const runId = current.id;
     const action = button.dataset.action;
@@ -123,7 +125,8 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     if (!round || !c) return;
     const els = ensureRound(roundIndex);
     const old = candidateEls.get(id);
-    const wasOpen = old?.querySelector('details')?.open;
+    // Keep the diff open or closed only if the person chose; otherwise the new status decides.
+    const wasOpen = old?.querySelector<HTMLDetailsElement>('details[data-toggled]')?.open;
     const el = renderCandidate(c, { best: run.bestCandidateId === id, baseline: run.baseline, wasOpen });
     candidateEls.set(id, el);
     if (old) {
