@@ -105,7 +105,8 @@ function evidence(f: TestResult): string {
   const stack = stripAnsi(failure.stack ?? '').split('\n')
     .filter((l) => /^\s*at\s|File "|^\S+\.py:\d+/.test(l) && !/node_modules|node:internal|\(internal\//.test(l))
     .slice(0, 10);
-  if (stack.length) out.push(`Stack:\n${stack.map((l) => `  ${l.trim()}`).join('\n')}`);
+  const known = [f.file, ...failure.frames.map((fr) => fr.file), ...(failure.location ? [failure.location.file] : [])];
+  if (stack.length) out.push(`Stack:\n${stack.map((l) => `  ${relativize(l.trim(), known)}`).join('\n')}`);
   return out.join('\n');
 }
 
@@ -230,6 +231,16 @@ function fitBudget(sections: Section[], maxChars: number): BuiltContext {
   const files = [...new Set(kept.flatMap((s) => (s.file ? [s.file] : [])))];
   const symbols = [...new Set(kept.flatMap((s) => (s.symbol ? [s.symbol] : [])))];
   return { text: kept.map((s) => s.text).join('\n\n'), files, symbols };
+}
+
+/** Shortens absolute paths ending in a known workspace file to that workspace-relative path (fewer tokens). */
+function relativize(line: string, files: string[]): string {
+  let out = line;
+  for (const file of new Set(files)) {
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?:file://)?(?:[A-Za-z]:)?[^\\s("']*[\\/]${escaped}(?=[:"'])`, 'g'), file);
+  }
+  return out;
 }
 
 function capLines(text: string, max: number): string {

@@ -11,8 +11,8 @@ const rangeFailure: TestResult = {
   failure: {
     message: 'expect(received).toEqual(expected) // deep equality\n\n- Expected  - 1\n+ Received  + 0',
     expected: '[1, 2, 3]', actual: '[1, 2]',
-    stack: 'Error: expect(received).toEqual(expected)\n    at Object.toEqual (test/range.test.js:5:26)\n'
-      + '    at Promise.then.completed (node_modules/jest-circus/build/utils.js:298:28)\n    at node:internal/process/task_queues:95:5',
+    stack: 'Error: expect(received).toEqual(expected)\n    at Object.toEqual (/home/dev/proj/test/range.test.js:5:26)\n'
+      + '    at Promise.then.completed (/home/dev/proj/node_modules/jest-circus/build/utils.js:298:28)\n    at node:internal/process/task_queues:95:5',
     location: { file: 'test/range.test.js', line: 5, column: 26 },
     frames: [{ file: 'test/range.test.js', line: 5 }],
   },
@@ -21,7 +21,7 @@ const stackFailure: TestResult = {
   id: 'test/stack.test.ts::Stack > refuses to pop when empty', file: 'test/stack.test.ts', name: 'Stack > refuses to pop when empty', status: 'failed', durationMs: 2,
   failure: {
     message: 'pop from an empty stack',
-    stack: 'Error: pop from an empty stack\n    at Stack.pop (src/stack.ts:9:35)\n    at Object.<anonymous> (test/stack.test.ts:14:7)',
+    stack: 'Error: pop from an empty stack\n    at Stack.pop (/home/dev/proj/src/stack.ts:9:35)\n    at Object.<anonymous> (/home/dev/proj/test/stack.test.ts:14:7)',
     location: { file: 'src/stack.ts', line: 9 },
     frames: [{ file: 'src/stack.ts', line: 9 }, { file: 'test/stack.test.ts', line: 14 }],
   },
