@@ -103,7 +103,7 @@ function evidence(f: TestResult): string {
   if (failure.actual !== undefined) out.push(`Actual: ${capLines(failure.actual, 10)}`);
   if (failure.location) out.push(`At: ${failure.location.file}:${failure.location.line}`);
   const stack = stripAnsi(failure.stack ?? '').split('\n')
-    .filter((l) => /^\s*at\s|File "|^\S+\.py:\d+/.test(l) && !/node_modules|node:internal|\(internal\//.test(l))
+    .filter((l) => /^\s*at\s|File "|^\S+\.py:\d+/.test(l) && !/node_modules|node:internal|\(internal\/|\(<anonymous>\)$/.test(l))
     .slice(0, 10);
   const known = [f.file, ...failure.frames.map((fr) => fr.file), ...(failure.location ? [failure.location.file] : [])];
   if (stack.length) out.push(`Stack:\n${stack.map((l) => `  ${relativize(l.trim(), known)}`).join('\n')}`);
