@@ -19,7 +19,7 @@ async function loadHelpers() {
       contents: [
         "export { sampleRunEvents, eventsOfRound } from './test/support/sampleEvents';",
         "export { buildWebviewBundle, startPanelServer, launchChromium, openPanel, sendToView } from './test/support/panelPage';",
-        "export { toPanelEvent } from './src/webview/panelModel';",
+        "export { toPanelEvent } from './src/webview/panelEvents';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

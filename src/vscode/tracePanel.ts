@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import type { LoopEvent } from '../core/types';
 import type { HostMessage, RunView, ViewMessage } from '../protocol';
 import { MAX_RECENT_RUNS } from '../protocol';
-import { applyPanelEvent, createRun, persistableRuns, restoreRuns, toPanelEvent } from '../webview/panelModel';
+import { toPanelEvent } from '../webview/panelEvents';
+import { applyPanelEvent, createRun } from '../webview/panelModel';
+import { persistableRuns, restoreRuns } from '../webview/persistedRuns';
 import { panelHtml } from './panelHtml';
 
 /** The view's id, as contributed in package.json. */

@@ -3,17 +3,8 @@
  * only the affected round or candidate. The host runs the same reducer to keep the snapshot it sends and persists,
  * which is why this file is pure (no DOM, no `vscode`) and imports only the protocol.
  */
-import type {
-  Candidate,
-  CandidateView,
-  LoopEvent,
-  PanelEvent,
-  Round,
-  RoundView,
-  RunView,
-  TokenUsage,
-} from '../protocol';
-import { DIFF_VIEW_LIMIT, MAX_LOG_LINES, MAX_RECENT_RUNS } from '../protocol';
+import type { CandidateView, PanelEvent, RoundView, RunView, TokenUsage } from '../protocol';
+import { MAX_LOG_LINES } from '../protocol';
 
 /** What an event changed, for incremental rendering. */
 export type PanelChange =
@@ -31,76 +22,6 @@ export function createRun(id: string, title: string): RunView {
   return { id, title, status: 'running', rounds: [], tokens: { prompt: 0, completion: 0 }, logs: [], streams: [] };
 }
 
-/** The diff cut at the last line end within `limit` characters. */
-function cutDiff(diff: string, limit: number): string {
-  return diff.slice(0, diff.lastIndexOf('\n', limit - 1) + 1);
-}
-
-/** The slim form of a core candidate: no file contents, diff capped at `DIFF_VIEW_LIMIT`. */
-export function toCandidateView(c: Candidate): CandidateView {
-  const truncated = c.diff.length > DIFF_VIEW_LIMIT;
-  const view: CandidateView = {
-    id: c.id,
-    round: c.round,
-    index: c.index,
-    source: c.source,
-    summary: c.summary,
-    files: c.changes.map((f) => f.path),
-    diff: truncated ? cutDiff(c.diff, DIFF_VIEW_LIMIT) : c.diff,
-    status: c.status,
-    targetsPassed: c.targetsPassed,
-    targetsTotal: c.targetsTotal,
-    newFailures: c.newFailures,
-    remainingFailures: c.remainingFailures,
-    score: c.score,
-    durationMs: c.durationMs,
-  };
-  if (truncated) view.diffTruncated = true;
-  if (c.rationale !== undefined) view.rationale = c.rationale;
-  if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
-  if (c.targeted) view.targeted = c.targeted;
-  if (c.full) view.full = c.full;
-  return view;
-}
-
-function toRoundSummary(r: Round): Omit<RoundView, 'ended'> {
-  return {
-    index: r.index,
-    candidates: r.candidates.map(toCandidateView),
-    reflection: r.reflection,
-    bestCandidateId: r.bestCandidateId,
-    calls: r.calls,
-    tokens: r.tokens,
-    durationMs: r.durationMs,
-  };
-}
-
-/** Converts a loop event into what the panel receives (drops file contents, test details and the trace). */
-export function toPanelEvent(e: LoopEvent): PanelEvent {
-  switch (e.type) {
-    case 'run-start':
-      return { type: 'run-start', runId: e.runId, startedAt: e.startedAt, provider: e.provider };
-    case 'baseline': {
-      const r = e.report;
-      const baseline = { framework: r.framework, command: r.command, summary: r.summary, failing: e.failing, flaky: e.flaky, durationMs: r.durationMs };
-      return { type: 'baseline', baseline: r.error !== undefined ? { ...baseline, error: r.error } : baseline };
-    }
-    case 'candidate':
-    case 'candidate-result':
-      return { type: e.type, round: e.round, candidate: toCandidateView(e.candidate) };
-    case 'round-end':
-      return { type: 'round-end', round: toRoundSummary(e.round) };
-    case 'run-end': {
-      const r = e.result;
-      return {
-        type: 'run-end',
-        result: { status: r.status, stopReason: r.stopReason, bestCandidateId: r.best?.id, tokens: r.tokens, durationMs: r.durationMs, error: r.error },
-      };
-    }
-    default:
-      return e;
-  }
-}
 
 function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return { prompt: a.prompt + b.prompt, completion: a.completion + b.completion };
@@ -269,53 +190,4 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     }
   }
   return changes;
-}
-
-/** A persisted candidate keeps at most this much of its diff (the export keeps all of it). */
-export const PERSISTED_DIFF_LIMIT = 8_000;
-/** Persisted runs stop at about this many characters of JSON (the newest run is always kept). */
-export const PERSISTED_BUDGET = 2_000_000;
-
-function persistedCandidate(c: CandidateView): CandidateView {
-  if (c.diff.length <= PERSISTED_DIFF_LIMIT) return c;
-  return { ...c, diff: cutDiff(c.diff, PERSISTED_DIFF_LIMIT), diffTruncated: true };
-}
-
-/**
- * The runs as they are persisted in the workspace state: the newest `MAX_RECENT_RUNS` runs within
- * `PERSISTED_BUDGET`, diffs capped, and without live model output.
- */
-export function persistableRuns(runs: RunView[]): RunView[] {
-  const out: RunView[] = [];
-  let size = 0;
-  for (const r of runs.slice(0, MAX_RECENT_RUNS)) {
-    const copy: RunView = { ...r, streams: [], rounds: r.rounds.map((rd) => ({ ...rd, candidates: rd.candidates.map(persistedCandidate) })) };
-    size += JSON.stringify(copy).length;
-    if (out.length > 0 && size > PERSISTED_BUDGET) break;
-    out.push(copy);
-  }
-  return out;
-}
-
-/** What a run that was still going when the window closed says after a reload. */
-export const INTERRUPTED_REASON = 'The window was reloaded or closed while this run was in progress; it did not finish.';
-
-/**
- * Runs read back from the workspace state. Anything that is not a run list yields `[]`; a run that was still running
- * when VS Code closed cannot be running now, so it is shown as cancelled.
- */
-export function restoreRuns(saved: unknown): RunView[] {
-  if (!Array.isArray(saved)) return [];
-  return saved
-    .filter((r): r is RunView => !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.title === 'string' && Array.isArray(r.rounds))
-    .slice(0, MAX_RECENT_RUNS)
-    .map((r) => {
-      const run: RunView = { ...r, logs: Array.isArray(r.logs) ? r.logs : [], streams: [] };
-      if (run.status === 'running') {
-        run.status = 'cancelled';
-        run.stopReason = INTERRUPTED_REASON;
-        run.baselineRunning = false;
-      }
-      return run;
-    });
 }

@@ -4,17 +4,9 @@ import type { PanelEvent, RunView } from '../../src/protocol';
 import { DIFF_VIEW_LIMIT, MAX_LOG_LINES, MAX_RECENT_RUNS } from '../../src/protocol';
 import { diffLineKind, formatDuration, formatTokens, runStatusText, verdictLines } from '../../src/webview/format';
 import type { PanelChange } from '../../src/webview/panelModel';
-import {
-  applyPanelEvent,
-  createRun,
-  INTERRUPTED_REASON,
-  PERSISTED_BUDGET,
-  PERSISTED_DIFF_LIMIT,
-  persistableRuns,
-  restoreRuns,
-  toCandidateView,
-  toPanelEvent,
-} from '../../src/webview/panelModel';
+import { toCandidateView, toPanelEvent } from '../../src/webview/panelEvents';
+import { applyPanelEvent, createRun } from '../../src/webview/panelModel';
+import { INTERRUPTED_REASON, PERSISTED_BUDGET, PERSISTED_DIFF_LIMIT, persistableRuns, restoreRuns } from '../../src/webview/persistedRuns';
 import { SAMPLE_TARGETS, eventsOfRound, sampleRunEvents } from '../support/sampleEvents';
 
 /** Folds loop events into a fresh run the way the host does, returning every change list. */
