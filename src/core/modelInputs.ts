@@ -4,7 +4,7 @@
  */
 import { buildContext } from './context';
 import { applyModelEdits, parseModelEdits } from './editFormats';
-import type { ParsedEdits } from './modelProposer';
+import type { ModelContext, ParsedEdits } from './modelProposer';
 import type { ProposalRequest } from './ports';
 import { truncateToTokens } from './tokens';
 
@@ -16,16 +16,17 @@ export const CONTEXT_TOKENS = 6000;
  * functions it calls, their callees' signatures) within the token budget. Falls back to whole files when the
  * slicer finds nothing (e.g. a language without a grammar).
  */
-export async function buildModelContext(request: ProposalRequest): Promise<string> {
+export async function buildModelContext(request: ProposalRequest): Promise<ModelContext> {
   try {
     const built = await buildContext({
       failures: request.failures, files: request.files, syntax: request.syntax, tokenBudget: CONTEXT_TOKENS, isTestFile: (p) => request.isTestFile(p),
     });
-    if (built.text.trim()) return built.text;
+    // The slicer quotes every failure's evidence first (message, expected/actual, stack).
+    if (built.text.trim()) return { text: built.text, hasEvidence: true };
   } catch (error) {
     request.emit({ type: 'log', level: 'warn', message: `code context fell back to whole files: ${(error as Error).message}` });
   }
-  return wholeFileContext(request);
+  return { text: await wholeFileContext(request), hasEvidence: false };
 }
 
 /** The failing tests' files and the workspace files on their failure frames (frame files first), within budget. */

@@ -16,12 +16,19 @@ export interface ParsedEdits {
   error?: string;
 }
 
+/** The code context of an actor prompt. */
+export interface ModelContext {
+  text: string;
+  /** True when the text already quotes each failure's message, expected/actual and stack. */
+  hasEvidence: boolean;
+}
+
 export interface ModelProposerOptions {
   actor: ChatModel;
   /** Model name to request (default: the ChatModel's own). */
   model?: string;
-  /** The code context for the failing tests (tree-sitter slices within a token budget). */
-  buildContext(request: ProposalRequest): Promise<string>;
+  /** The code context for the failing tests (tree-sitter slices within a token budget), and whether it quotes the evidence. */
+  buildContext(request: ProposalRequest): Promise<ModelContext>;
   /** Parses the reply's edits and applies them to the files as they are now. */
   parseEdits(reply: string, request: ProposalRequest): Promise<ParsedEdits>;
   /** Reply length cap per call (default 4096 tokens). */
@@ -42,7 +49,7 @@ export function createModelProposer(options: ModelProposerOptions): Proposer {
         const calls = Array.from({ length: Math.max(1, request.count) }, async (_, index) => {
           const variation = actorVariation(index);
           const prompt = renderActorPrompt({
-            failures: request.failures, context, memory: request.memory, best: request.best, lessons: request.lessons,
+            failures: request.failures, context: context.text, contextHasEvidence: context.hasEvidence, memory: request.memory, best: request.best, lessons: request.lessons,
             hint: request.hint, instruction: variation.instruction,
           });
           try {

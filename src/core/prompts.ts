@@ -21,6 +21,7 @@ the lines that replace them
 Rules:
 - The path line is workspace-relative, alone on its line, right before <<<<<<< SEARCH.
 - SEARCH copies the current lines exactly (indentation included) and is unique in the file; keep blocks small.
+- Code excerpts show line numbers as "12| "; never copy those prefixes into SEARCH or REPLACE.
 - Never edit test files: the tests are the specification. Fix the code under test.
 - Do not add dependencies, do not delete unrelated code, do not only add logging.`;
 
@@ -50,6 +51,8 @@ export function actorVariation(index: number): { temperature: number; instructio
 export interface ActorPromptInput {
   failures: TestResult[];
   context: string;
+  /** The context already quotes each failure's evidence: list the failing tests by id only. */
+  contextHasEvidence?: boolean;
   memory: Reflection[];
   best?: Candidate;
   lessons: Lesson[];
@@ -59,7 +62,9 @@ export interface ActorPromptInput {
 
 /** The actor's user message: failures, code, memory of critiques, best so far, lessons, hint, the instruction. */
 export function renderActorPrompt(input: ActorPromptInput): string {
-  const out: string[] = ['## Failing tests', '', ...input.failures.map(renderFailure)];
+  const out: string[] = input.contextHasEvidence
+    ? ['## Failing tests', '', ...input.failures.map((t) => `- ${t.id}`), '']
+    : ['## Failing tests', '', ...input.failures.map(renderFailure)];
   if (input.context.trim()) out.push('## Code', '', input.context.trim(), '');
   if (input.memory.length) {
     out.push('## Critiques of earlier attempts (oldest first)', '');
