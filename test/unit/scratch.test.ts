@@ -23,7 +23,9 @@ function runJest(dir: string): { status: number | null; passed: number; failed: 
   return { status: r.status, passed: report.numPassedTests, failed: report.numFailedTests };
 }
 
-describe('scratch workspace', () => {
+describe('scratch workspace', function () {
+  // Real jest runs: slow on a loaded machine, so a generous limit (no timing is asserted).
+  this.timeout(60_000);
   let project: string;
   let base: string;
 
