@@ -1,0 +1,196 @@
+/**
+ * Fault localisation: which lines of which source files are worth mutating, and how much. Evidence, strongest
+ * first: stack frames of the failing tests in source files, the functions those tests call (and what those call),
+ * and optional line coverage (lines run by failing tests but not by passing ones).
+ */
+import type { LanguageId, SourceFiles, SyntaxNode, SyntaxParser } from '../ports';
+import type { TestResult } from '../types';
+
+/** file → 1-based line → suspicion in (0, ∞); lines absent are not worth touching. */
+export type Suspicion = Map<string, Map<number, number>>;
+
+/** Optional coverage evidence: file → line → suspicion from spectra (e.g. Ochiai), 0..1. */
+export type CoverageHints = Map<string, Map<number, number>>;
+
+/** A function definition found in a source file (1-based inclusive lines). */
+interface FunctionSpan {
+  name: string;
+  file: string;
+  first: number;
+  last: number;
+  calls: string[];
+}
+
+export interface LocaliseInput {
+  failures: TestResult[];
+  files: SourceFiles;
+  syntax: SyntaxParser;
+  isTestFile(path: string): boolean;
+  coverage?: CoverageHints;
+  /** Source files larger than this many characters are never parsed (default 200k). */
+  maxFileChars?: number;
+}
+
+/** Ranks source lines by suspicion. Pure apart from reading through the SourceFiles and SyntaxParser ports. */
+export async function localiseFaults(input: LocaliseInput): Promise<Suspicion> {
+  const { failures, files, syntax } = input;
+  const maxChars = input.maxFileChars ?? 200_000;
+  const all = await files.list();
+  const sources = all.filter((p) => !input.isTestFile(p) && syntax.languageOf(p) && !/(^|\/)(node_modules|dist|out|build)\//.test(p));
+  const suspicion: Suspicion = new Map();
+  const bump = (file: string, line: number, value: number) => {
+    let lines = suspicion.get(file);
+    if (!lines) suspicion.set(file, (lines = new Map()));
+    lines.set(line, Math.max(lines.get(line) ?? 0, value));
+  };
+
+  // Frames in source files: the top frame is where the failure surfaced.
+  const frameWeights = new Map<string, Map<number, number>>();
+  for (const f of failures) {
+    const frames = [...(f.failure?.frames ?? [])];
+    if (f.failure?.location) frames.push(f.failure.location);
+    let w = 1;
+    for (const fr of frames) {
+      if (input.isTestFile(fr.file) || !sources.includes(fr.file)) continue;
+      const m = frameWeights.get(fr.file) ?? new Map<number, number>();
+      frameWeights.set(fr.file, m);
+      m.set(fr.line, Math.max(m.get(fr.line) ?? 0, w));
+      w *= 0.7;
+    }
+  }
+
+  // Names the failing tests call, from the test files (the whole file when the test's own body is not found).
+  const called = new Set<string>();
+  const testFiles = [...new Set(failures.map((f) => f.file))];
+  for (const tf of testFiles) {
+    const text = await files.read(tf);
+    const lang = syntax.languageOf(tf);
+    if (!text || !lang || text.length > maxChars) continue;
+    const names = failures.filter((f) => f.file === tf).map((f) => f.name.split(' > ').pop() ?? f.name);
+    for (const n of await syntax.parse(lang, text, (root) => calledNames(testBodies(root, names) ?? [root], lang))) called.add(n);
+  }
+
+  // Function definitions of the source files.
+  const spans: FunctionSpan[] = [];
+  for (const file of sources.slice(0, 300)) {
+    const text = await files.read(file);
+    const lang = syntax.languageOf(file);
+    if (!text || !lang || text.length > maxChars) continue;
+    spans.push(...await syntax.parse(lang, text, (root) => functionSpans(root, file, lang)));
+  }
+
+  for (const [file, lines] of frameWeights) {
+    for (const [line, w] of lines) {
+      bump(file, line, 1.5 * w);
+      const fn = innermost(spans, file, line);
+      if (fn) for (let l = fn.first; l <= fn.last; l++) bump(file, l, 0.6 * w);
+    }
+  }
+  const direct = spans.filter((s) => called.has(s.name));
+  for (const s of direct) for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.6);
+  const indirect = new Set(direct.flatMap((s) => s.calls));
+  for (const s of spans) {
+    if (!indirect.has(s.name) || called.has(s.name)) continue;
+    for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.35);
+  }
+  if (suspicion.size === 0) {
+    // Nothing points anywhere: every function of the (few) source files, weakly.
+    for (const s of spans.slice(0, 40)) for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.2);
+  }
+  if (input.coverage) applyCoverage(suspicion, input.coverage);
+  return suspicion;
+}
+
+/** Coverage sharpens the ranking: covered-by-failing lines up, never-run-by-failing lines down. */
+function applyCoverage(suspicion: Suspicion, coverage: CoverageHints): void {
+  for (const [file, lines] of suspicion) {
+    const cov = coverage.get(file);
+    if (!cov) continue;
+    for (const [line, value] of lines) {
+      const c = cov.get(line);
+      lines.set(line, c === undefined ? value : value * (0.25 + c));
+    }
+  }
+}
+
+function innermost(spans: FunctionSpan[], file: string, line: number): FunctionSpan | undefined {
+  let best: FunctionSpan | undefined;
+  for (const s of spans) {
+    if (s.file === file && s.first <= line && line <= s.last && (!best || s.last - s.first < best.last - best.first)) best = s;
+  }
+  return best;
+}
+
+/** The callbacks of `test('NAME', …)`/`it(…)` calls (JS) or `def test_NAME` (Python) for the given names. */
+function testBodies(root: SyntaxNode, names: string[]): SyntaxNode[] | undefined {
+  const found: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'call_expression') {
+      const args = n.childForFieldName('arguments');
+      const first = args?.namedChildren[0];
+      if (first && /string/.test(first.type) && names.some((name) => first.text.slice(1, -1) === name)) found.push(n);
+    } else if (n.type === 'function_definition') {
+      const name = n.childForFieldName('name')?.text;
+      if (name && names.some((t) => t === name || t.endsWith(`::${name}`) || t.startsWith(`${name}[`))) found.push(n);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return found.length ? found : undefined;
+}
+
+/** Names called inside the given nodes: `f(…)`, `obj.m(…)`, and names passed along as values. */
+function calledNames(nodes: SyntaxNode[], language: LanguageId): string[] {
+  const names = new Set<string>();
+  const stack = [...nodes];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'call_expression' || n.type === 'call' || n.type === 'new_expression') {
+      const fn = n.childForFieldName('function') ?? n.childForFieldName('constructor');
+      if (fn) names.add(lastName(fn));
+    } else if (n.type === 'identifier' && language !== 'python') {
+      names.add(n.text);
+    } else if (n.type === 'identifier' && n.parent?.type === 'argument_list') {
+      names.add(n.text);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return [...names];
+}
+
+function lastName(fn: SyntaxNode): string {
+  if (fn.type === 'member_expression') return fn.childForFieldName('property')?.text ?? fn.text;
+  if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text ?? fn.text;
+  return fn.text;
+}
+
+/** Named functions of a file: declarations, `const f = () => …`, methods, Python `def`. */
+function functionSpans(root: SyntaxNode, file: string, language: LanguageId): FunctionSpan[] {
+  const spans: FunctionSpan[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    let name: string | undefined;
+    let body: SyntaxNode | undefined;
+    if (/^(function_declaration|generator_function_declaration|method_definition|function_definition)$/.test(n.type)) {
+      name = n.childForFieldName('name')?.text;
+      body = n;
+    } else if (n.type === 'variable_declarator' || n.type === 'pair' || n.type === 'assignment_expression' || n.type === 'public_field_definition') {
+      const value = n.childForFieldName('value') ?? n.childForFieldName('right');
+      const key = n.childForFieldName('name') ?? n.childForFieldName('key') ?? n.childForFieldName('left') ?? n.childForFieldName('property');
+      if (value && /^(arrow_function|function_expression|function)$/.test(value.type) && key) {
+        name = key.type === 'member_expression' ? key.childForFieldName('property')?.text : key.text;
+        body = n;
+      }
+    }
+    if (name && body) {
+      spans.push({
+        name, file, first: body.startPosition.row + 1, last: body.endPosition.row + 1,
+        calls: calledNames([body], language),
+      });
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return spans;
+}
