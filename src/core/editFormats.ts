@@ -69,7 +69,9 @@ export function parseModelEdits(reply: string): { edits: ModelEdit[]; problems: 
         i++;
         continue;
       }
-      const found = codeBlockPath(lines, i, fence[2], body);
+      const named = codeBlockPath(lines, i, fence[2], body);
+      // Only a block that starts with a definition is an edit; a quoted test or usage example is left alone.
+      const found = named && startsWithDefinition(body.slice(named.skip)) ? named : undefined;
       if (found && close < 0) {
         codeCount++;
         problems.push(`code block ${codeCount} for ${found.path} is not closed: end it with a line of ${fence[1]}`);
@@ -84,6 +86,20 @@ export function parseModelEdits(reply: string): { edits: ModelEdit[]; problems: 
     i++;
   }
   return { edits, problems };
+}
+
+const DEFINITION_STARTS = [
+  /^(?:async\s+)?def\s+\w+\s*\(/, /^@[\w.]+/,
+  /^(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b/,
+  /^(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)/,
+  // A method: name(params) { — but not a control statement or a call with string arguments.
+  /^(?:(?:public|private|protected|static|async|get|set|override|readonly|abstract)\s+)*(?!(?:if|for|while|switch|catch|with|return|function)\b)[A-Za-z_$#][\w$]*\s*(?:<[^>]*>)?\s*\([^'"`;]*\)\s*(?::\s*[^{;=]+)?\{\s*$/,
+];
+
+/** True when the first line that is not blank or a comment opens a function, method or decorated definition. */
+function startsWithDefinition(body: string[]): boolean {
+  const first = body.map((l) => l.trim()).find((l) => l !== '' && !/^(?:\/\/|\/\*|\*|#(?!!))/.test(l));
+  return first !== undefined && DEFINITION_STARTS.some((re) => re.test(first));
 }
 
 /**
