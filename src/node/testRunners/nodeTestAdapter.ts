@@ -4,13 +4,11 @@
  * endless loop cannot flush its events, so on a timeout the files that started and never finished are scanned
  * for their test names and the first one that did not report is the one that timed out.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { ProcessResult } from '../processTree';
-import { ReporterEvent, resultsFromEvents } from './reporterEvents';
+import { resultsFromEvents } from './reporterEvents';
 import { displayCommand, escapeRegex, readEvents, selectedFiles, selectedNames, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
-import { scanTestNames } from './testFileScan';
+import { scanUnfinishedFiles } from './testFileScan';
 
 const NODE_TEST_REPORTER = `import fs from 'node:fs';
 const out = process.env.REFLECT_EVENTS_FILE;
@@ -70,24 +68,7 @@ export const nodeTestAdapter: FrameworkAdapter = {
   },
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
-    if (proc.timedOut) events.push(...scannedUnfinishedFiles(events as RawNodeEvent[]));
+    if (proc.timedOut) events.push(...scanUnfinishedFiles(events, ctx.root));
     return resultsFromEvents(events, ctx.root, 'v8');
   },
 };
-
-type RawNodeEvent = ReporterEvent | { type: 'fileStart' | 'fileEnd'; file: string };
-
-/** 'collected' events, from a static scan, for the files that started and never ended. */
-function scannedUnfinishedFiles(events: RawNodeEvent[]): ReporterEvent[] {
-  const started = new Set(events.filter((e) => e.type === 'fileStart').map((e) => e.file));
-  for (const e of events) if (e.type === 'fileEnd') started.delete(e.file);
-  const out: ReporterEvent[] = [];
-  for (const file of started) {
-    try {
-      out.push({ type: 'collected', file, tests: scanTestNames(fs.readFileSync(path.resolve(file), 'utf8')) });
-    } catch {
-      // A file we cannot read adds nothing.
-    }
-  }
-  return out;
-}

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ReporterEvent } from './reporterEvents';
+
 /**
  * A light static scan of a JavaScript/TypeScript test file for its test names (describe/it/test calls with a
  * literal title), in source order. Used only to name the test an endless loop blocked when the framework could
@@ -37,4 +41,25 @@ function braceDepths(source: string): Int32Array {
 
 function unescape(text: string): string {
   return text.replace(/\\(.)/g, '$1');
+}
+
+/** Events a reporter writes besides the common ones: a file was handed to a worker, a file finished. */
+export type FileProgressEvent = { type: 'fileStart' | 'fileEnd'; file: string };
+
+/**
+ * 'collected' events, from a static scan, for the files that started and never ended (their worker was stuck
+ * before it could say which test it was running). `root` resolves relative file names.
+ */
+export function scanUnfinishedFiles(events: (ReporterEvent | FileProgressEvent)[], root: string): ReporterEvent[] {
+  const started = new Set(events.filter((e) => e.type === 'fileStart').map((e) => e.file));
+  for (const e of events) if (e.type === 'fileEnd') started.delete(e.file);
+  const out: ReporterEvent[] = [];
+  for (const file of started) {
+    try {
+      out.push({ type: 'collected', file, tests: scanTestNames(fs.readFileSync(path.resolve(root, file), 'utf8')) });
+    } catch {
+      // A file we cannot read adds nothing.
+    }
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Vitest: `vitest run` (never watch) with a reporter module of ours passed by path. Vitest collects every file
  * before running it and reports the collected tests, which tells us which test an endless loop blocked even
- * though the blocked worker can no longer report that the test started.
+ * though the blocked worker can no longer report that the test started; when even the collection message was
+ * stuck in the worker, the file is scanned for its test names.
  */
 import type { ProcessResult } from '../processTree';
 import { findPackageFile } from './binaries';
@@ -10,6 +11,7 @@ import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, writeReporter,
 } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+import { scanUnfinishedFiles } from './testFileScan';
 import { TestSetupError } from './testSetupError';
 
 const VITEST_REPORTER = `import { createRequire } from 'module';
@@ -29,6 +31,8 @@ function errorOf(e) {
   return out;
 }
 export default class ReflectVitestReporter {
+  // Queued is reported by the main process itself, so it arrives even when the file's worker gets stuck.
+  onTestModuleQueued(m) { emit({ type: 'fileStart', file: m.moduleId }); }
   onTestModuleCollected(m) { emit({ type: 'collected', file: m.moduleId, tests: [...m.children.allTests()].map(namesOf) }); }
   onTestCaseReady(tc) { emit({ type: 'start', file: tc.module.moduleId, names: namesOf(tc) }); }
   onTestCaseResult(tc) {
@@ -40,6 +44,7 @@ export default class ReflectVitestReporter {
     emit(ev);
   }
   onTestModuleEnd(m) {
+    emit({ type: 'fileEnd', file: m.moduleId });
     const errors = m.errors();
     if (errors.length > 0) emit({ type: 'fileError', file: m.moduleId, error: errorOf(errors[0]) });
   }
@@ -61,7 +66,10 @@ export const vitestAdapter: FrameworkAdapter = {
     args.push(...selectedFiles(ctx.only));
     return { command: nodeExecutable(), args, env: { ELECTRON_RUN_AS_NODE: '1' }, display: displayCommand(['vitest', ...args.slice(1)]) };
   },
-  collect(ctx: RunContext, _proc: ProcessResult) {
-    return resultsFromEvents(readEvents(ctx), ctx.root, 'v8');
+  collect(ctx: RunContext, proc: ProcessResult) {
+    const events = readEvents(ctx);
+    // The stuck worker's own "collected" message may never have been sent: fall back to reading the file.
+    if (proc.timedOut) events.push(...scanUnfinishedFiles(events, ctx.root));
+    return resultsFromEvents(events, ctx.root, 'v8');
   },
 };

@@ -1,0 +1,242 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { TestReport } from '../../src/core/types';
+import { runProcess } from '../../src/node/processTree';
+import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
+import { TestSetupError } from '../../src/node/testRunners/testSetupError';
+import { copyFixture, removeFixtureCopy } from '../support/fixtures';
+
+/** Live (non-zombie) processes whose working directory is inside `dir`. */
+function processesIn(dir: string): string[] {
+  const real = fs.realpathSync(dir);
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === real || cwd.startsWith(`${real}/`)) found.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // Gone, a zombie, or not ours to read: not a live process of the run.
+    }
+  }
+  return found;
+}
+
+/** Waits (briefly) for killed processes to be reaped, then lists what is still alive. */
+async function leftovers(dir: string): Promise<string[]> {
+  for (let i = 0; i < 20 && processesIn(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  return processesIn(dir);
+}
+
+const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
+
+interface Case {
+  fixture: string;
+  framework: string;
+  calendar: string;
+  loop: string;
+  assertion: { name: string; line: number; expected: string; actual: string };
+  thrown: { name: string; source: string; line: number; testLine: number };
+  passing: string[];
+  skipped: string;
+  endless: string;
+}
+
+const JS = (fixture: string, framework: string, lines: { assert: number; src: number; call: number }): Case => ({
+  fixture, framework, calendar: 'test/calendar.test.js', loop: 'test/loop.test.js',
+  assertion: { name: 'calendar > isLeapYear > rejects century years', line: lines.assert, expected: 'false', actual: 'true' },
+  thrown: { name: 'calendar > averages an empty list to zero', source: 'src/calendar.js', line: lines.src, testLine: lines.call },
+  passing: ['calendar > isLeapYear > accepts years divisible by four', 'calendar > averages numbers'],
+  skipped: 'calendar > is not finished yet',
+  endless: 'loop > never ends',
+});
+
+const CASES: Case[] = [
+  JS('node-test-project', 'node-test', { assert: 12, src: 11, call: 17 }),
+  JS('jest-project', 'jest', { assert: 10, src: 11, call: 15 }),
+  JS('vitest-project', 'vitest', { assert: 11, src: 9, call: 16 }),
+  JS('mocha-project', 'mocha', { assert: 11, src: 11, call: 16 }),
+  {
+    fixture: 'pytest-project', framework: 'pytest', calendar: 'tests/test_calendar.py', loop: 'tests/test_loop.py',
+    assertion: { name: 'test_rejects_century_years', line: 11, expected: 'False', actual: 'True' },
+    thrown: { name: 'TestAverage > test_empty_list_is_zero', source: 'calendar_utils.py', line: 10, testLine: 16 },
+    passing: ['test_accepts_years_divisible_by_four', 'TestAverage > test_numbers'],
+    skipped: 'test_not_finished',
+    endless: 'test_never_ends',
+  },
+];
+
+// Long enough for a framework to start on a busy two-core machine, short enough to keep the suite quick.
+const LOOP_TIMEOUT_MS = 8000;
+
+describe('test runners on the real frameworks', function () {
+  this.timeout(60_000);
+
+  for (const c of CASES) {
+    describe(c.framework, () => {
+      let dir: string;
+      before(() => {
+        dir = copyFixture(c.fixture);
+      });
+      after(() => removeFixtureCopy(dir));
+
+      it('a full run reports every test, the evidence of both failures, and the endless test as timed out, leaving no process', async () => {
+        const runner = await createTestRunner(dir);
+        assert.strictEqual(runner.framework, c.framework);
+        const report = await runner.run({ root: dir, timeoutMs: LOOP_TIMEOUT_MS });
+        assert.strictEqual(report.timedOut, true);
+        const s = statuses(report);
+        for (const name of c.passing) assert.strictEqual(s[`${c.calendar}::${name}`], 'passed', name);
+        assert.strictEqual(s[`${c.calendar}::${c.skipped}`], 'skipped');
+        assert.strictEqual(s[`${c.loop}::${c.endless}`], 'timedOut');
+        const assertion = report.tests.find((t) => t.id === `${c.calendar}::${c.assertion.name}`)!;
+        assert.strictEqual(assertion.status, 'failed');
+        assert.deepStrictEqual(assertion.failure!.location, { file: c.calendar, line: c.assertion.line });
+        assert.deepStrictEqual([assertion.failure!.expected, assertion.failure!.actual], [c.assertion.expected, c.assertion.actual]);
+        const thrown = report.tests.find((t) => t.id === `${c.calendar}::${c.thrown.name}`)!;
+        assert.strictEqual(thrown.status, 'failed');
+        assert.deepStrictEqual(thrown.failure!.frames.slice(0, 2), [
+          { file: c.thrown.source, line: c.thrown.line }, { file: c.calendar, line: c.thrown.testLine },
+        ]);
+        assert.match(thrown.failure!.message, /average of an empty list/);
+        assert.deepStrictEqual(await leftovers(dir), []);
+      });
+
+      it('a targeted run by full name reports only that test', async () => {
+        const runner = await createTestRunner(dir);
+        const report = await runner.run({ root: dir, only: [{ file: c.calendar, name: c.assertion.name }], timeoutMs: 60_000 });
+        assert.deepStrictEqual(statuses(report), { [`${c.calendar}::${c.assertion.name}`]: 'failed' });
+        assert.deepStrictEqual(report.summary, { passed: 0, failed: 1, skipped: 0 });
+      });
+    });
+  }
+
+  it('a targeted run of a file reports only that file (jest)', async () => {
+    const dir = copyFixture('jest-project');
+    try {
+      const report = await (await createTestRunner(dir)).run({ root: dir, only: [{ file: 'test/calendar.test.js' }] });
+      assert.deepStrictEqual(report.summary, { passed: 2, failed: 2, skipped: 1 });
+      assert.deepStrictEqual([...new Set(report.tests.map((t) => t.file))], ['test/calendar.test.js']);
+    } finally {
+      removeFixtureCopy(dir);
+    }
+  });
+
+  it('a test that fails and then passes on a re-run is flaky, not failed', async () => {
+    const dir = copyFixture('node-test-project');
+    const marker = path.join(os.tmpdir(), `reflect-h1-flaky-${process.pid}-${Date.now()}`);
+    try {
+      const runner = await createTestRunner(dir);
+      const report = await runner.run({ root: dir, only: [{ file: 'test/flaky.test.js' }], flakyRetries: 2, env: { REFLECT_FLAKY_MARKER: marker } });
+      assert.deepStrictEqual(statuses(report), { 'test/flaky.test.js::passes on the second try': 'flaky' });
+      assert.deepStrictEqual(report.summary, { passed: 0, failed: 0, skipped: 0, flaky: 1 });
+      assert.strictEqual(report.tests[0].failure!.message, 'first try fails');
+    } finally {
+      fs.rmSync(marker, { force: true });
+      removeFixtureCopy(dir);
+    }
+  });
+
+  it('a failing test stays failed after its re-runs', async () => {
+    const dir = copyFixture('mocha-project');
+    try {
+      const report = await (await createTestRunner(dir)).run({
+        root: dir, only: [{ file: 'test/calendar.test.js', name: 'calendar > isLeapYear > rejects century years' }], flakyRetries: 1,
+      });
+      assert.deepStrictEqual(report.summary, { passed: 0, failed: 1, skipped: 0 });
+    } finally {
+      removeFixtureCopy(dir);
+    }
+  });
+
+  it('a runner detected for one folder runs in a copy of it (a scratch workspace)', async () => {
+    const dir = copyFixture('vitest-project');
+    const copy = copyFixture('vitest-project');
+    try {
+      const runner = await createTestRunner(dir);
+      const report = await runner.run({ root: copy, only: [{ file: 'test/calendar.test.js', name: 'calendar > averages numbers' }] });
+      assert.deepStrictEqual(statuses(report), { 'test/calendar.test.js::calendar > averages numbers': 'passed' });
+    } finally {
+      removeFixtureCopy(dir);
+      removeFixtureCopy(copy);
+    }
+  });
+
+  it('the generic runner judges any command by its exit code and reads its stack traces', async () => {
+    const dir = copyFixture('jest-project');
+    try {
+      const runner = await createTestRunner(dir, { command: 'node -e "require(\'./src/calendar\').average([])"' });
+      assert.strictEqual(runner.framework, 'generic');
+      const report = await runner.run({ root: dir });
+      assert.strictEqual(report.tests.length, 1);
+      assert.strictEqual(report.tests[0].status, 'failed');
+      assert.strictEqual(report.tests[0].failure!.message, 'RangeError: average of an empty list');
+      assert.deepStrictEqual(report.tests[0].failure!.frames[0], { file: 'src/calendar.js', line: 11 });
+      const missing = await (await createTestRunner(dir, { command: 'reflect-no-such-tool --run' })).run({ root: dir });
+      assert.match(missing.error ?? '', /^the test command could not run: .*reflect-no-such-tool.*not found; check --command/);
+    } finally {
+      removeFixtureCopy(dir);
+    }
+  });
+
+  it('a folder without tests is a setup error that says what to do', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-empty-'));
+    try {
+      await assert.rejects(createTestRunner(dir), (e: Error) => e instanceof TestSetupError
+        && e.message === `no test framework detected in ${dir}; set reflect.testCommand or pass --command "YOUR TEST COMMAND"`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runProcess', function () {
+  this.timeout(20_000);
+
+  it('kills the whole process tree when the time limit is hit', async () => {
+    const result = await runProcess({ command: 'sh', args: ['-c', 'sleep 60 & echo $!; sleep 60 & echo $!; wait'], cwd: os.tmpdir(), timeoutMs: 500 });
+    assert.strictEqual(result.timedOut, true);
+    const pids = result.stdout.trim().split('\n').map(Number);
+    assert.strictEqual(pids.length, 2);
+    const alive = () => pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    // Killed children are reaped by init a moment later; until then they exist as zombies.
+    for (let i = 0; i < 20 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepStrictEqual(alive(), []);
+  });
+
+  it('kills the tree on abort, even a process that ignores SIGTERM', async () => {
+    const controller = new AbortController();
+    const running = runProcess({
+      command: process.execPath, args: ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)"],
+      cwd: os.tmpdir(), signal: controller.signal, killGraceMs: 200,
+      onOutput: (chunk) => chunk.includes('up') && controller.abort(),
+    });
+    const result = await running;
+    assert.strictEqual(result.aborted, true);
+    assert.strictEqual(result.exitSignal, 'SIGKILL');
+  });
+
+  it('keeps the head and tail of a flood of output', async () => {
+    const result = await runProcess({
+      command: process.execPath, cwd: os.tmpdir(), capBytes: 1024,
+      args: ['-e', "process.stdout.write('START'); for (let i = 0; i < 2000; i++) process.stdout.write('x'.repeat(1000)); process.stdout.write('END')"],
+    });
+    assert.strictEqual(result.exitCode, 0);
+    assert.ok(result.stdout.startsWith('STARTxxx'));
+    assert.ok(result.stdout.endsWith('xxxEND'));
+    assert.match(result.stdout, /\n… \[1997960 bytes of output left out\] …\n/);
+  });
+
+  it('reports a missing executable instead of throwing', async () => {
+    const result = await runProcess({ command: 'reflect-no-such-binary', cwd: os.tmpdir() });
+    assert.strictEqual(result.spawnError, 'command not found: reflect-no-such-binary');
+  });
+});
