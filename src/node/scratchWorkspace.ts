@@ -102,9 +102,16 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
     process.once('exit', removeLiveCopiesOnExit);
   }
   const copyRoot = path.join(dir, path.basename(root) || 'workspace');
-  fs.mkdirSync(copyRoot);
-  copyTree(root, copyRoot, root, ignoredDirectories(root));
-  for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
+  try {
+    fs.mkdirSync(copyRoot);
+    // The copies' own folder is never copied into a copy (a workspace that contains the temp folder).
+    copyTree(root, copyRoot, root, ignoredDirectories(root), path.resolve(baseDir));
+    for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
+  } catch (e) {
+    liveCopies.delete(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`could not make a scratch copy of ${root}: ${(e as Error).message}; check that the folder is readable and ${baseDir} has free space`);
+  }
   return scratchWorkspace(dir, copyRoot);
 }
 
@@ -213,17 +220,18 @@ function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treat
   return 'copy';
 }
 
-function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs): void {
+function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): void {
   for (const e of fs.readdirSync(src, { withFileTypes: true })) {
     const from = path.join(src, e.name);
     const to = path.join(dst, e.name);
+    if (from === exclude) continue;
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
       if (how === 'link') fs.symlinkSync(from, to, 'dir');
       else if (how === 'copy') {
         fs.mkdirSync(to);
-        copyTree(from, to, root, ignored);
+        copyTree(from, to, root, ignored, exclude);
       }
     } else if (e.isFile()) {
       // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.

@@ -95,6 +95,19 @@ describe('scratch workspace', function () {
     await ws.dispose();
   });
 
+  it('does not copy its own folder when it lies inside the workspace', async () => {
+    const inner = path.join(project, '.scratch');
+    const ws = await createScratchProvider(project, { baseDir: inner }).create();
+    assert.deepStrictEqual(fs.readdirSync(ws.root).sort(), ['.gitignore', 'dist', 'logs', 'node_modules', 'package.json', 'src', 'test']);
+    await ws.dispose();
+  });
+
+  it('removes a partial copy and says what happened when the overlay cannot be written', async () => {
+    const provider = createScratchProvider(project, { baseDir: base, overlay: new Map([['node_modules/x.js', 'x']]) });
+    await assert.rejects(provider.create(), /^Error: could not make a scratch copy of .*: cannot write node_modules\/x\.js: node_modules is a linked dependency folder/);
+    assert.deepStrictEqual(fs.readdirSync(base), []);
+  });
+
   it('keeps several copies independent', async () => {
     const provider = createScratchProvider(project, { baseDir: base });
     const [a, b] = await Promise.all([provider.create(), provider.create()]);
