@@ -23,9 +23,13 @@ export function numberShifts(node: SyntaxNode, ctx: RuleContext): void {
   const isFloat = m[2] !== undefined;
   const fmt = (v: number) => (isFloat ? `${v}.0` : String(v));
   const p = isFloat ? 0.35 : 0.6;
+  // `x - 1` → `x - 0` is the operand removal `x` written worse: leave zero to that rule.
+  const parent = node.parent;
+  const addend = !!parent && /^binary_(expression|operator)$/.test(parent.type) && parent.childForFieldName('right') === node &&
+    /^[-+]$/.test(parent.childForFieldName('operator')?.type ?? '');
   ctx.replace(node, fmt(n + 1), 'literal', p);
-  if (n > 0) ctx.replace(node, fmt(n - 1), 'literal', p);
-  if (n > 1) ctx.replace(node, fmt(0), 'literal', 0.25);
+  if (n > 1 || n === 1 && !addend) ctx.replace(node, fmt(n - 1), 'literal', p);
+  if (n > 1 && !addend) ctx.replace(node, fmt(0), 'literal', 0.25);
   if (n > 2) ctx.replace(node, fmt(1), 'literal', 0.2);
 }
 
