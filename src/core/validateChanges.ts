@@ -27,13 +27,16 @@ export async function validateChanges(changes: FileChange[], ctx: ValidationCont
   for (const change of effective) {
     const language = ctx.syntax.languageOf(change.path);
     if (!language) continue;
-    const before = change.before === '' ? { count: 0 } : await ctx.syntax.parse(language, change.before, syntaxErrors);
-    const after = await ctx.syntax.parse(language, change.after, syntaxErrors);
+    const before = change.before === '' ? [] : await ctx.syntax.parse(language, change.before, errorRows);
+    const after = await ctx.syntax.parse(language, change.after, errorRows);
     // Only new errors count, so a file that was already broken can still be repaired step by step.
-    if (after.count > before.count && after.first) {
-      const line = after.first.line;
-      const text = change.after.split(/\r?\n/)[line - 1]?.trim() ?? '';
-      return `the change to ${change.path} no longer parses: syntax error at line ${line} (\`${text}\`)`;
+    if (after.length > before.length) {
+      const beforeLines = change.before.split(/\r?\n/);
+      const afterLines = change.after.split(/\r?\n/);
+      const known = new Set(before.map((row) => beforeLines[row]?.trim()));
+      // Point at the first error on a line that was not already broken.
+      const row = after.find((r) => !known.has(afterLines[r]?.trim())) ?? after[0];
+      return `the change to ${change.path} no longer parses: syntax error at line ${row + 1} (\`${afterLines[row]?.trim() ?? ''}\`)`;
     }
   }
   return undefined;
@@ -47,19 +50,15 @@ function pathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** Counts ERROR and missing nodes; `first` is the 1-based line of the first one. */
-function syntaxErrors(root: SyntaxNode): { count: number; first?: { line: number } } {
-  let count = 0;
-  let first: { line: number } | undefined;
+/** 0-based rows of the ERROR and missing nodes, top to bottom. */
+function errorRows(root: SyntaxNode): number[] {
+  const rows: number[] = [];
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    if (node.type === 'ERROR' || node.isMissing) {
-      count++;
-      if (!first || node.startPosition.row + 1 < first.line) first = { line: node.startPosition.row + 1 };
-    }
+    if (node.type === 'ERROR' || node.isMissing) rows.push(node.startPosition.row);
     if (!node.hasError && !node.isMissing) continue;
     for (const c of node.children) if (c) stack.push(c);
   }
-  return { count, first };
+  return rows.sort((a, b) => a - b);
 }

@@ -39,6 +39,13 @@ describe('validateChanges', () => {
     assert.strictEqual(await validateChanges([{ path: 'src/f.js', before: twoErrors, after: oneError }], ctx), undefined);
   });
 
+  it('points at the new error, not at one the file already had', async () => {
+    const before = 'const x = ;\nfunction f(a) {\n  return a;\n}\n';
+    const after = 'const x = ;\nfunction f(a) {\n  return a +;\n}\n';
+    assert.strictEqual(await validateChanges([{ path: 'src/f.js', before, after }], ctx),
+      'the change to src/f.js no longer parses: syntax error at line 3 (`return a +;`)');
+  });
+
   it('rejects a candidate that changes nothing', async () => {
     assert.strictEqual(await validateChanges([{ path: 'src/f.js', before: ok, after: ok }], ctx),
       'changes nothing: every edited file is identical to the original');
