@@ -70,8 +70,10 @@ export function isBetter(candidate: Candidate, best: Candidate | undefined): boo
 
 /** A stable signature of what still fails, for stagnation detection (same signature two rounds in a row). */
 export function failureSignature(candidate: Candidate): string {
-  const firstLine = (m: string) => m.split('\n')[0].replace(/\d+(\.\d+)?m?s\b/g, '').trim();
-  const parts = candidate.remainingFailures.map((f) => `${f.id}: ${firstLine(f.message)}`).sort();
+  // The whole message: assertion libraries put the telling part (`2 !== 18`) after a generic first line.
+  // Timings are dropped so the same failure that ran faster still counts as the same.
+  const normal = (m: string) => m.replace(/\d+(\.\d+)?\s?m?s\b/g, '').replace(/\s+/g, ' ').trim().slice(0, 500);
+  const parts = candidate.remainingFailures.map((f) => `${f.id}: ${normal(f.message)}`).sort();
   return [...parts, ...candidate.newFailures.map((id) => `broke ${id}`).sort()].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { runReflection, LoopDeps } from '../../src/core/loop';
+import { failureSignature } from '../../src/core/scoring';
 import { CritiqueRequest, ModelError, ProposalRequest, Proposal, ScratchWorkspace, TestRunRequest } from '../../src/core/ports';
 import { DEFAULT_LOOP_OPTIONS, LoopEvent, LoopOptions, RunResult, TestReport } from '../../src/core/types';
 
@@ -219,5 +220,15 @@ describe('runReflection (the loop, with an in-memory world)', () => {
     const { result } = await drain(runReflection(d, opts({ candidates: 1, maxTokens: 1000 }), new AbortController().signal));
     assert.strictEqual(result.stopReason, 'the token budget of 1000 was reached (1100 used)');
     assert.deepStrictEqual(result.tokens, { prompt: 900, completion: 200 });
+  });
+});
+
+describe('failureSignature (stagnation)', () => {
+  const with_ = (message: string) => ({ remainingFailures: [{ id: 't::x', message }], newFailures: [] as string[] }) as unknown as Parameters<typeof failureSignature>[0];
+  it('tells apart failures that differ only after a generic first line', () => {
+    assert.notStrictEqual(failureSignature(with_('Expected values to be strictly equal:\n\n2 !== 18')), failureSignature(with_('Expected values to be strictly equal:\n\n19.9 !== 18')));
+  });
+  it('treats the same failure with another timing as the same', () => {
+    assert.strictEqual(failureSignature(with_('timed out after 120ms: 2 !== 18')), failureSignature(with_('timed out after 95ms: 2 !== 18')));
   });
 });
