@@ -34,7 +34,7 @@ export function setBestMark(el: HTMLElement, best: boolean): void {
  * Builds the element of a candidate. `wasOpen` keeps the diff's open/closed state when the candidate is re-rendered
  * after its test results arrive.
  */
-export function renderCandidate(c: CandidateView, opts: { best: boolean; baseline?: BaselineView; wasOpen?: boolean }): HTMLElement {
+export function renderCandidate(c: CandidateView, opts: { best: boolean; baseline?: BaselineView; wasOpen?: boolean; runEnded?: boolean }): HTMLElement {
   const headingId = `cand-${c.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const el = h(
     'article',
@@ -49,13 +49,13 @@ export function renderCandidate(c: CandidateView, opts: { best: boolean; baselin
       'header',
       { class: 'candidate-header' },
       h('h3', { id: headingId }, `Candidate ${c.round}.${c.index + 1}`),
-      h('span', { class: `badge status-${c.status}` }, candidateStatusLabel(c.status)),
+      h('span', { class: `badge status-${c.status}` }, candidateStatusLabel(c.status, opts.runEnded)),
       h('span', { class: 'badge best-badge', hidden: !opts.best }, '★ Best'),
       h('span', { class: 'source' }, c.source),
     ),
     h('p', { class: 'summary' }, c.summary),
     c.rationale !== undefined && h('p', { class: 'rationale' }, h('span', { class: 'label' }, 'Why: '), c.rationale),
-    h('ul', { class: 'verdict', 'aria-label': 'Verdict' }, ...verdictLines(c, opts.baseline).map((l) => h('li', {}, l))),
+    h('ul', { class: 'verdict', 'aria-label': 'Verdict' }, ...verdictLines(c, opts.baseline, opts.runEnded).map((l) => h('li', {}, l))),
   );
   if (c.diff) {
     const open = opts.wasOpen ?? PROMISING.has(c.status);

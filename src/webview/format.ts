@@ -11,9 +11,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-/** "1,200 in · 340 out tokens", with "(estimated)" when the server sent no usage. */
+/** "1,200 in · 340 out tokens", with "(estimated)" when the server sent no usage; "no model tokens" for none. */
 export function formatTokens(u: TokenUsage): string {
   const n = (x: number) => x.toLocaleString('en-US');
+  if (u.prompt === 0 && u.completion === 0) return 'no model tokens';
   return `${n(u.prompt)} in · ${n(u.completion)} out tokens${u.estimated ? ' (estimated)' : ''}`;
 }
 
@@ -35,9 +36,9 @@ const STATUS_LABELS: Record<CandidateStatus, string> = {
   verified: 'Verified',
 };
 
-/** A candidate status as a person reads it. */
-export function candidateStatusLabel(s: CandidateStatus): string {
-  return STATUS_LABELS[s];
+/** A candidate status as a person reads it (a candidate still pending when the run ended was never tested). */
+export function candidateStatusLabel(s: CandidateStatus, runEnded = false): string {
+  return s === 'pending' && runEnded ? 'Not tested' : STATUS_LABELS[s];
 }
 
 /** "Running…" or the final status, e.g. "verified". The raw RunStatus is kept so tests and users see the same word. */
@@ -61,8 +62,8 @@ export function flippedTests(c: CandidateView, baseline: BaselineView | undefine
 }
 
 /** The verdict of a candidate, one line per fact, most important first. */
-export function verdictLines(c: CandidateView, baseline: BaselineView | undefined): string[] {
-  if (c.status === 'pending') return ['Testing…'];
+export function verdictLines(c: CandidateView, baseline: BaselineView | undefined, runEnded = false): string[] {
+  if (c.status === 'pending') return [runEnded ? 'Not tested: the run ended before its turn' : 'Testing…'];
   if (c.status === 'rejected') return [`Rejected: ${c.rejectReason ?? 'the edit could not be applied'}`];
   const lines = [`Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
   const flipped = flippedTests(c, baseline);

@@ -185,6 +185,10 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
       if (r.error !== undefined) run.error = r.error;
       endStreams(run, () => false, changes);
       changes.push({ kind: 'run' });
+      // Candidates still pending were never tested (the run verified or stopped first); they are redrawn as such.
+      for (const round of run.rounds) {
+        for (const c of round.candidates) if (c.status === 'pending') changes.push({ kind: 'candidate', round: round.index, candidateId: c.id });
+      }
       setBest(run, r.bestCandidateId, changes);
       break;
     }

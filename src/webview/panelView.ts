@@ -127,7 +127,7 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     const old = candidateEls.get(id);
     // Keep the diff open or closed only if the person chose; otherwise the new status decides.
     const wasOpen = old?.querySelector<HTMLDetailsElement>('details[data-toggled]')?.open;
-    const el = renderCandidate(c, { best: run.bestCandidateId === id, baseline: run.baseline, wasOpen });
+    const el = renderCandidate(c, { best: run.bestCandidateId === id, baseline: run.baseline, wasOpen, runEnded: run.status !== 'running' });
     candidateEls.set(id, el);
     if (old) {
       // Keep keyboard focus where it was: a redraw must not throw a keyboard user back to the top of the page.

@@ -106,6 +106,18 @@ describe('trace panel in chromium', function () {
     ]);
   });
 
+  it('shows candidates a stopped run never tested as not tested, keeping their pending status', async () => {
+    page = await openPanel(browser, server);
+    const round1 = eventsOfRound(events, 1);
+    const firstResult = round1.findIndex((e) => e.type === 'candidate-result');
+    await sendToView(page, [{ type: 'snapshot', runs: [] }, ...startMessages('run-1', 'Fix range', [...events.slice(0, 3), ...round1.slice(0, firstResult + 1)])]);
+    assert.strictEqual(await text(page, '[data-candidate-id="r1c2"] .badge.status-pending'), 'Testing…');
+    await sendToView(page, [{ type: 'event', runId: 'run-1', event: { type: 'run-end', result: { status: 'cancelled', stopReason: 'cancelled during round 1', tokens: { prompt: 1, completion: 1 }, durationMs: 5 } } }]);
+    assert.deepStrictEqual(await candidates(page), ['r1c1:improved:', 'r1c2:pending:', 'r1c3:pending:']);
+    assert.deepStrictEqual(await page.$$eval('[data-status="pending"] .badge.status-pending', (els) => els.map((e) => e.textContent)), ['Not tested', 'Not tested']);
+    assert.strictEqual(await text(page, '[data-testid="run-status"]'), 'cancelled: cancelled during round 1');
+  });
+
   it('colours diff lines with the theme’s diff and git decoration colours', async () => {
     page = await openPanel(browser, server, { theme: true });
     await sendToView(page, [{ type: 'snapshot', runs: [] }, ...startMessages('run-1', 'Fix range', events)]);

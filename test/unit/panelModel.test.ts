@@ -153,6 +153,18 @@ describe('trace panel model', () => {
       assert.deepStrictEqual([run.status, run.stopReason, run.tokens, run.durationMs], ['no-fix', 'cancelled by the budget', { prompt: 5, completion: 6 }, 42]);
     });
 
+    it('redraws candidates left untested when the run ends, and calls them not tested', () => {
+      const run = createRun('run-1', 'Fix range');
+      const round1 = eventsOfRound(events, 1);
+      fold(round1.filter((e) => e.type !== 'candidate-result' || e.candidate.id !== 'r1c3').slice(0, -1), run);
+      const changes = applyPanelEvent(run, { type: 'run-end', result: { status: 'cancelled', stopReason: 'cancelled', tokens: run.tokens, durationMs: 9 } });
+      assert.deepStrictEqual(changes.filter((c) => c.kind === 'candidate'), [{ kind: 'candidate', round: 1, candidateId: 'r1c3' }]);
+      const pending = run.rounds[0].candidates[2];
+      assert.strictEqual(pending.status, 'pending');
+      assert.deepStrictEqual(verdictLines(pending, run.baseline, true), ['Not tested: the run ended before its turn']);
+      assert.deepStrictEqual(verdictLines(pending, run.baseline, false), ['Testing…']);
+    });
+
     it('counts calls made before the first round in the run tokens without inventing a round 0', () => {
       const run = createRun('run-1', 'Fix range');
       const call = { id: 'lessons', role: 'critic' as const, model: 'm', round: 0, usage: { prompt: 10, completion: 3 }, durationMs: 5 };
@@ -244,6 +256,7 @@ describe('trace panel model', () => {
     it('formats durations, tokens and run status', () => {
       assert.deepStrictEqual([formatDuration(850), formatDuration(12_340), formatDuration(125_000)], ['850 ms', '12.3 s', '2 min 05 s']);
       assert.strictEqual(formatTokens({ prompt: 12_000, completion: 340, estimated: true }), '12,000 in · 340 out tokens (estimated)');
+      assert.strictEqual(formatTokens({ prompt: 0, completion: 0 }), 'no model tokens');
       assert.strictEqual(runStatusText('running'), 'Running…');
       assert.strictEqual(runStatusText('no-fix', 'nothing passed'), 'no-fix: nothing passed');
     });
