@@ -1,7 +1,7 @@
 /**
  * Text the panel shows, computed from the view model. Pure, so the unit tests can check the exact sentences.
  */
-import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunViewStatus, TestSummary, TokenUsage } from '../protocol';
+import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunView, TestSummary, TokenUsage } from '../protocol';
 
 /** "850 ms", "12.3 s", "2 min 05 s". */
 export function formatDuration(ms: number): string {
@@ -41,10 +41,15 @@ export function candidateStatusLabel(s: CandidateStatus, runEnded = false): stri
   return s === 'pending' && runEnded ? 'Not tested' : STATUS_LABELS[s];
 }
 
-/** "Running…" or the final status, e.g. "verified". The raw RunStatus is kept so tests and users see the same word. */
-export function runStatusText(status: RunViewStatus, stopReason?: string): string {
-  if (status === 'running') return 'Running…';
-  return stopReason ? `${status}: ${stopReason}` : status;
+/**
+ * What the run is doing ("Running… round 2") or how it ended ("verified: r2c1 passes …"). The raw RunStatus word is
+ * kept so that people and UI tests read the same status.
+ */
+export function runStatusText(run: Pick<RunView, 'status' | 'stopReason' | 'baselineRunning' | 'rounds'>): string {
+  if (run.status !== 'running') return run.stopReason ? `${run.status}: ${run.stopReason}` : run.status;
+  if (run.baselineRunning) return 'Running… the baseline tests';
+  const last = run.rounds[run.rounds.length - 1];
+  return last && !last.ended ? `Running… round ${last.index}` : 'Running…';
 }
 
 /** The baseline in one line. */

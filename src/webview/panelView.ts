@@ -96,16 +96,21 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
   picker.addEventListener('change', () => onSelect(picker.value));
 
   function updateHeader(run: RunView): void {
-    status.textContent = runStatusText(run.status, run.stopReason);
+    // Only real changes: rewriting the same text would make screen readers announce it again.
+    setText(status, runStatusText(run));
     status.className = `run-status status-${run.status}`;
     const parts = [run.title];
     if (run.provider) parts.push(run.provider);
     parts.push(formatTokens(run.tokens));
     if (run.durationMs !== undefined) parts.push(formatDuration(run.durationMs));
     if (run.error) parts.push(`error: ${run.error}`);
-    meta.textContent = parts.join(' · ');
+    setText(meta, parts.join(' · '));
     stop.hidden = run.status !== 'running';
     finishedActions.hidden = run.status === 'running';
+  }
+
+  function setText(el: HTMLElement, value: string): void {
+    if (el.textContent !== value) el.textContent = value;
   }
 
   function ensureRound(index: number): RoundElements {
@@ -156,9 +161,21 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
       stream.appendChild(s.el);
     }
     s.text.appendData(piece);
+    followStream();
     const live = run.streams.find((x) => x.callId === callId);
     if (live) streamLabel.textContent = `The ${live.role} model is writing (round ${live.round}, ${live.completionTokens} tokens so far)…`;
     streamBlock.hidden = false;
+  }
+
+  let followScheduled = false;
+  /** Keeps the newest streamed text in sight (once per frame), unless the person scrolled up to read. */
+  function followStream(): void {
+    if (followScheduled || stream.scrollHeight - stream.scrollTop - stream.clientHeight > 40) return;
+    followScheduled = true;
+    requestAnimationFrame(() => {
+      followScheduled = false;
+      stream.scrollTop = stream.scrollHeight;
+    });
   }
 
   function streamEnd(callId: string): void {
@@ -213,10 +230,14 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
       if (key && done.has(key)) continue;
       if (key) done.add(key);
       if (ch.kind === 'run') updateHeader(run);
-      else if (ch.kind === 'baseline') baseline.textContent = baselineText(run.baseline, run.baselineRunning);
+      else if (ch.kind === 'baseline') {
+        baseline.textContent = baselineText(run.baseline, run.baselineRunning);
+        updateHeader(run);
+      }
       else if (ch.kind === 'round') {
         const r = run.rounds.find((x) => x.index === ch.round);
         if (r) updateRound(ensureRound(ch.round), r);
+        updateHeader(run);
       } else if (ch.kind === 'candidate') renderOneCandidate(run, ch.round, ch.candidateId);
       else if (ch.kind === 'best') {
         for (const id of [ch.previous, ch.current]) {

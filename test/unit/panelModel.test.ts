@@ -257,8 +257,14 @@ describe('trace panel model', () => {
       assert.deepStrictEqual([formatDuration(850), formatDuration(12_340), formatDuration(125_000)], ['850 ms', '12.3 s', '2 min 05 s']);
       assert.strictEqual(formatTokens({ prompt: 12_000, completion: 340, estimated: true }), '12,000 in · 340 out tokens (estimated)');
       assert.strictEqual(formatTokens({ prompt: 0, completion: 0 }), 'no model tokens');
-      assert.strictEqual(runStatusText('running'), 'Running…');
-      assert.strictEqual(runStatusText('no-fix', 'nothing passed'), 'no-fix: nothing passed');
+      const run = createRun('run-1', 'Fix range');
+      assert.strictEqual(runStatusText(run), 'Running…');
+      applyPanelEvent(run, { type: 'baseline-start' });
+      assert.strictEqual(runStatusText(run), 'Running… the baseline tests');
+      fold(events.slice(2, events.findIndex((e) => e.type === 'round-start') + 1), run);
+      assert.strictEqual(runStatusText(run), 'Running… round 1');
+      applyPanelEvent(run, { type: 'run-end', result: { status: 'no-fix', stopReason: 'nothing passed', tokens: run.tokens, durationMs: 1 } });
+      assert.strictEqual(runStatusText(run), 'no-fix: nothing passed');
     });
 
     it('classifies unified-diff lines for colouring', () => {
