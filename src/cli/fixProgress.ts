@@ -12,6 +12,8 @@ interface Output {
 /** Returns a function that prints one event. */
 export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
   let counter = '';
+  /** Candidates shown this round: with many (the built-in engine tries dozens), verdicts get one line each. */
+  let roundSize = 0;
   const line = (text: string) => {
     if (counter) {
       out.write('\r\x1b[K');
@@ -33,6 +35,7 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
       }
       case 'round-start':
+        roundSize = 0;
         line(`round ${event.round}`);
         break;
       case 'model-delta':
@@ -48,6 +51,7 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
       }
       case 'candidate':
+        roundSize++;
         if (event.candidate.status === 'rejected') line(`  ${event.candidate.id} rejected: ${event.candidate.rejectReason}`);
         break;
       case 'candidate-result': {
@@ -56,7 +60,7 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
           ? 'passes the target tests and the full suite'
           : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${c.newFailures.join(', ')}` : ''}`;
         line(`  ${c.id} ${c.status}: ${detail} — ${c.summary}`);
-        for (const f of c.remainingFailures.slice(0, 3)) line(`      still failing ${f.id}: ${f.message.split('\n')[0]}`);
+        if (roundSize <= 5) for (const f of c.remainingFailures.slice(0, 3)) line(`      still failing ${f.id}: ${oneLine(f.message)}`);
         break;
       }
       case 'reflection':
@@ -75,6 +79,12 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
     }
   };
+}
+
+/** A failure message on one line: assertion libraries put the telling part after a generic first line. */
+function oneLine(message: string): string {
+  const text = message.replace(/\s+/g, ' ').trim();
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
 function seconds(ms: number): string {
