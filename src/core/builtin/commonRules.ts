@@ -25,7 +25,7 @@ export function numberShifts(node: SyntaxNode, ctx: RuleContext): void {
   const p = isFloat ? 0.35 : 0.6;
   // `x - 1` → `x - 0` is the operand removal `x` written worse: leave zero to that rule.
   const parent = node.parent;
-  const addend = !!parent && /^binary_(expression|operator)$/.test(parent.type) && parent.childForFieldName('right') === node &&
+  const addend = !!parent && /^binary_(expression|operator)$/.test(parent.type) && same(parent.childForFieldName('right'), node) &&
     /^[-+]$/.test(parent.childForFieldName('operator')?.type ?? '');
   ctx.replace(node, fmt(n + 1), 'literal', p);
   if (n > 1 || n === 1 && !addend) ctx.replace(node, fmt(n - 1), 'literal', p);
@@ -126,4 +126,9 @@ function indentOf(text: string, offset: number): string {
 function dedent(text: string, by: number): string {
   if (by <= 0) return text;
   return text.split('\n').map((l, i) => (i === 0 ? l : l.replace(new RegExp(`^ {0,${by}}`), ''))).join('\n');
+}
+
+/** The same syntax node (tree-sitter hands out a new object on every access, so identity does not work). */
+export function same(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }

@@ -115,7 +115,7 @@ function declaredNames(fn: SyntaxNode, language: LanguageId): string[] {
       if (p.type === 'typed_parameter' || p.type === 'default_parameter' || p.type === 'typed_default_parameter') add(p.namedChildren[0]);
     }
   }
-  const stack: SyntaxNode[] = [...fn.namedChildren].filter((c): c is SyntaxNode => !!c && c !== params);
+  const stack: SyntaxNode[] = [...fn.namedChildren].filter((c): c is SyntaxNode => !!c && !(params && c.startIndex === params.startIndex && c.type === params.type));
   while (stack.length) {
     const n = stack.pop()!;
     if (FUNCTION_TYPES.has(n.type)) {

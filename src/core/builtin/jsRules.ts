@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, statementEdits, swapsFor, type Alternative,
+  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
@@ -168,14 +168,14 @@ const NOT_REPLACEABLE_PARENTS = new Set([
 
 function identifier(node: SyntaxNode, ctx: RuleContext): void {
   const parent = node.parent;
-  if (!parent || NOT_REPLACEABLE_PARENTS.has(parent.type) && parent.childForFieldName('name') === node) return;
-  if (parent.type === 'formal_parameters' || parent.type === 'arrow_function' && parent.childForFieldName('parameter') === node) return;
-  if (parent.type === 'call_expression' && parent.childForFieldName('function') === node) {
+  if (!parent || NOT_REPLACEABLE_PARENTS.has(parent.type) && same(parent.childForFieldName('name'), node)) return;
+  if (parent.type === 'formal_parameters' || parent.type === 'arrow_function' && same(parent.childForFieldName('parameter'), node)) return;
+  if (parent.type === 'call_expression' && same(parent.childForFieldName('function'), node)) {
     methodSwaps(node, JS_METHODS, ctx);
     return;
   }
-  if (parent.type === 'for_in_statement' && parent.childForFieldName('left') === node) return;
-  if (parent.type === 'assignment_expression' && parent.childForFieldName('left') === node) {
+  if (parent.type === 'for_in_statement' && same(parent.childForFieldName('left'), node)) return;
+  if (parent.type === 'assignment_expression' && same(parent.childForFieldName('left'), node)) {
     identifierSwaps(node, ctx, 0.3);
     return;
   }

@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, statementEdits, swapsFor, type Alternative,
+  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
@@ -157,7 +157,7 @@ function comparison(node: SyntaxNode, ctx: RuleContext): void {
 function conditionNegation(node: SyntaxNode, ctx: RuleContext): void {
   const parent = node.parent;
   if (!parent || !CONDITION_PARENTS.has(parent.type)) return;
-  if (parent.childForFieldName('condition') !== node && parent.type !== 'if_clause') return;
+  if (!same(parent.childForFieldName('condition'), node) && parent.type !== 'if_clause') return;
   if (node.type === 'not_operator') return;
   ctx.replace(node, `not (${node.text})`, 'negate', 0.55);
 }
@@ -167,19 +167,19 @@ function identifier(node: SyntaxNode, ctx: RuleContext): void {
   const parent = node.parent;
   if (!parent) return;
   if (parent.type === 'parameters' || parent.type === 'default_parameter' || parent.type === 'typed_parameter' ||
-    parent.type === 'keyword_argument' && parent.childForFieldName('name') === node ||
+    parent.type === 'keyword_argument' && same(parent.childForFieldName('name'), node) ||
     parent.type === 'function_definition' || parent.type === 'import_from_statement' || parent.type === 'dotted_name' ||
     parent.type === 'aliased_import' || parent.type === 'lambda_parameters') return;
-  if (parent.type === 'attribute' && parent.childForFieldName('attribute') === node) {
+  if (parent.type === 'attribute' && same(parent.childForFieldName('attribute'), node)) {
     methodSwaps(node, PY_METHODS, ctx);
     return;
   }
-  if (parent.type === 'call' && parent.childForFieldName('function') === node) {
+  if (parent.type === 'call' && same(parent.childForFieldName('function'), node)) {
     methodSwaps(node, PY_METHODS, ctx);
     return;
   }
-  if ((parent.type === 'for_statement' || parent.type === 'for_in_clause') && parent.childForFieldName('left') === node) return;
-  if ((parent.type === 'assignment' || parent.type === 'augmented_assignment') && parent.childForFieldName('left') === node) {
+  if ((parent.type === 'for_statement' || parent.type === 'for_in_clause') && same(parent.childForFieldName('left'), node)) return;
+  if ((parent.type === 'assignment' || parent.type === 'augmented_assignment') && same(parent.childForFieldName('left'), node)) {
     identifierSwaps(node, ctx, 0.3);
     return;
   }
