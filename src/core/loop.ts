@@ -47,9 +47,19 @@ export async function* runReflection(deps: LoopDeps, options: LoopOptions, signa
   const onAbort = () => controller.abort();
   if (signal.aborted) controller.abort();
   else signal.addEventListener('abort', onAbort, { once: true });
+  // The time budget also holds inside a long round: when it runs out, the run stops like a cancel (test
+  // processes killed) but ends as no-fix/improved with the best candidate so far.
+  const budget = { timeUp: false };
+  const timer = options.maxDurationMs > 0
+    ? setTimeout(() => {
+      budget.timeUp = true;
+      controller.abort();
+    }, options.maxDurationMs)
+    : undefined;
   let result: RunResult | undefined;
-  const body = runSession(deps, options, controller.signal, (e) => queue.push(e)).then((r) => {
+  const body = runSession(deps, options, controller.signal, (e) => queue.push(e), budget).then((r) => {
     result = r;
+    if (timer) clearTimeout(timer);
     queue.close();
   });
   try {
@@ -59,6 +69,7 @@ export async function* runReflection(deps: LoopDeps, options: LoopOptions, signa
   } finally {
     // A consumer that stops early (break, return) cancels the run so no test process outlives it.
     signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
     if (!result) {
       controller.abort();
       await body.catch(() => undefined);
@@ -66,7 +77,9 @@ export async function* runReflection(deps: LoopDeps, options: LoopOptions, signa
   }
 }
 
-async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSignal, push: (e: LoopEvent) => void): Promise<RunResult> {
+async function runSession(
+  deps: LoopDeps, options: LoopOptions, signal: AbortSignal, push: (e: LoopEvent) => void, budget: { timeUp: boolean },
+): Promise<RunResult> {
   const { clock } = deps;
   const started = clock.now();
   const runId = `run-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -106,12 +119,17 @@ async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSig
     return result;
   };
 
+  /** Ends an aborted run: a person's cancel, or the time budget running out. */
+  const stopped = (where: string): RunResult => budget.timeUp
+    ? finish(best ? 'improved' : 'no-fix', `the time budget of ${options.maxDurationMs / 1000} s ran out${where ? ` ${where}` : ''}`)
+    : finish('cancelled', `cancelled${where ? ` ${where}` : ''}`);
+
   push({ type: 'run-start', runId, startedAt, provider: deps.providerLabel, options });
   try {
     push({ type: 'baseline-start' });
     pool.push(await deps.scratch.create());
     const baseline = await deps.runner.run({ root: pool[0].root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal });
-    if (signal.aborted) return finish('cancelled', 'cancelled before the baseline finished');
+    if (signal.aborted) return stopped('before the baseline finished');
     const failingTests = baseline.tests.filter(isFailing);
     const flaky = baseline.tests.filter((t) => t.status === 'flaky').map((t) => t.id);
     recordBaseline(trace, baseline, failingTests.map((t) => t.id), flaky);
@@ -151,7 +169,7 @@ async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSig
         memory: [...memory], best: best?.candidate, previousRounds: rounds.slice(0, -1), hint: options.hint, lessons,
         isTestFile: deps.isTestFile, signal, emit,
       });
-      if (signal.aborted) return finish('cancelled', 'cancelled while the proposer was working');
+      if (signal.aborted) return stopped(`while the proposer was working (round ${index})`);
       if (proposals.length === 0) {
         endRound(round, roundStart, clock, push);
         return finish(best ? 'improved' : 'no-fix', 'the proposer had nothing more to try');
@@ -186,7 +204,7 @@ async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSig
         push({ type: 'candidate-result', round: index, candidate: result.candidate });
         if (result.candidate.status === 'verified') verified ??= result;
       });
-      if (signal.aborted) return finish('cancelled', `cancelled during round ${index}`);
+      if (signal.aborted) return stopped(`during round ${index}`);
 
       const closest = closestTested(round.candidates, tested);
       for (const candidate of round.candidates) {
@@ -214,7 +232,7 @@ async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSig
           round: index, candidates: round.candidates, best: best?.candidate, baseline,
           failures: closest ? closest.failures : failingTests, files: deps.files, memory: [...memory], hint: options.hint, signal, emit,
         });
-        if (signal.aborted) return finish('cancelled', `cancelled during round ${index}`);
+        if (signal.aborted) return stopped(`during round ${index}`);
         round.reflection = reflection;
         memory.push(reflection);
         if (memory.length > MEMORY_SIZE) memory.shift();
@@ -226,7 +244,7 @@ async function runSession(deps: LoopDeps, options: LoopOptions, signal: AbortSig
     }
     return finish(best ? 'improved' : 'no-fix', `no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
   } catch (error) {
-    if (signal.aborted) return finish('cancelled', 'cancelled');
+    if (signal.aborted) return stopped('');
     const message = error instanceof Error ? error.message : String(error);
     const prefix = error instanceof ModelError ? '' : 'internal error: ';
     return finish('error', `${prefix}${message}`, `${prefix}${message}`);
@@ -255,7 +273,7 @@ function budgetExceeded(options: LoopOptions, totals: TokenUsage, elapsedMs: num
   if (options.maxTokens > 0 && totals.prompt + totals.completion >= options.maxTokens) {
     return `the token budget of ${options.maxTokens} was reached (${totals.prompt + totals.completion} used)`;
   }
-  if (options.maxDurationMs > 0 && elapsedMs >= options.maxDurationMs) return `the time budget of ${Math.round(options.maxDurationMs / 1000)} s was reached`;
+  if (options.maxDurationMs > 0 && elapsedMs >= options.maxDurationMs) return `the time budget of ${options.maxDurationMs / 1000} s was reached`;
   return undefined;
 }
 

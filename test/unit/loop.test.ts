@@ -211,6 +211,22 @@ describe('runReflection (the loop, with an in-memory world)', () => {
     assert.strictEqual(second[0].candidate.rejectReason, 'the same change as r1c1, already tested');
   });
 
+  it('stops inside a round when the time budget runs out, killing the tests via the signal, as no-fix', async () => {
+    const w = world(SRC, TESTS);
+    let aborted = false;
+    const slow = { run: async (req: TestRunRequest) => {
+      if (!req.only) return w.runner.run(req);
+      await new Promise<void>((resolve) => req.signal!.addEventListener('abort', () => { aborted = true; resolve(); }));
+      return w.runner.run(req);
+    } };
+    const { d } = deps(w, () => [prop('plus', change('src/sum.js', 'a + b'))]);
+    const { result } = await drain(runReflection({ ...d, runner: slow }, opts({ candidates: 1, maxDurationMs: 300 }), new AbortController().signal));
+    assert.strictEqual(result.status, 'no-fix');
+    assert.strictEqual(result.stopReason, 'the time budget of 0.3 s ran out during round 1');
+    assert.strictEqual(aborted, true);
+    assert.deepStrictEqual(w.stats().disposed, w.stats().created);
+  });
+
   it('stops when the token budget is spent', async () => {
     const w = world(SRC, TESTS);
     const { d } = deps(w, (r) => {
