@@ -105,7 +105,7 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
   try {
     fs.mkdirSync(copyRoot);
     // The copies' own folder is never copied into a copy (a workspace that contains the temp folder).
-    copyTree(root, copyRoot, root, ignoredDirectories(root), path.resolve(baseDir));
+    await copyTree(root, copyRoot, root, ignoredDirectories(root), path.resolve(baseDir));
     for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
   } catch (e) {
     liveCopies.delete(dir);
@@ -220,26 +220,31 @@ function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treat
   return 'copy';
 }
 
-function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): void {
-  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+/**
+ * Copies asynchronously, a folder's entries in parallel: the extension host must not freeze while a large
+ * workspace is copied, and the thread pool overlaps the many small file copies.
+ */
+async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): Promise<void> {
+  const entries = await fs.promises.readdir(src, { withFileTypes: true });
+  await Promise.all(entries.map(async (e) => {
     const from = path.join(src, e.name);
     const to = path.join(dst, e.name);
-    if (from === exclude) continue;
+    if (from === exclude) return;
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link') fs.symlinkSync(from, to, 'dir');
+      if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
-        fs.mkdirSync(to);
-        copyTree(from, to, root, ignored, exclude);
+        await fs.promises.mkdir(to);
+        await copyTree(from, to, root, ignored, exclude);
       }
     } else if (e.isFile()) {
       // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.
-      fs.copyFileSync(from, to, fs.constants.COPYFILE_FICLONE);
+      await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE);
     } else if (e.isSymbolicLink()) {
-      fs.symlinkSync(linkTarget(from, root), to);
+      await fs.promises.symlink(linkTarget(from, root), to);
     }
-  }
+  }));
 }
 
 /** A link inside the workspace stays relative (it then points into the copy); one leaving it becomes absolute. */
