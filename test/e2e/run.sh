@@ -5,7 +5,7 @@
 #   test/e2e/run.sh tests        # mocha integration tests in the real extension host (trust off)
 #   test/e2e/run.sh restricted   # a second server with Workspace Trust ON and the folder untrusted
 #   test/e2e/run.sh ui           # playwright drives the workbench: builtin flow, then openai flow (scripted server)
-#   test/e2e/run.sh vsix         # vsce package --no-dependencies, install the .vsix, run the builtin UI flow on it
+#   test/e2e/run.sh vsix         # vsce package --no-dependencies, install the .vsix, run the openai UI flow on it
 # Needs `npm run build && npm run compile-tests` first (npm run test:e2e does both).
 # Env: CS_VERSION (4.100.3), CS_NODE (node running the server), CS_HOME (install dir, gitignored),
 #      UI_FLOWS (default "builtin openai"), KEEP_WORK=1 keep temp dirs and logs, EXT_TEST_TIMEOUT_MS, VERBOSE=1.
@@ -117,8 +117,8 @@ run_pass() {
         INSTALL_VSIX="$pkgdir/reflect.vsix" start_server "$HERE/settings.json" --disable-workspace-trust
         if ls "$WORK/extensions" | grep -q '^reflect-dev\.reflect-'; then echo "vsix installed: $(ls "$WORK/extensions" | grep '^reflect-dev')"
         else echo "vsix did not install"; rc=1; fi
-        # the UI flow again, on the installed copy (no extensionDevelopmentPath)
-        [ "$rc" = 0 ] && { node "$HERE/ui-fix-builtin.js" "$BASE" "$(workspace_copy range)" "$RESULTS/vsix" "" || rc=$?; }
+        # the openai UI flow again, on the installed copy (no extensionDevelopmentPath)
+        [ "$rc" = 0 ] && { node "$HERE/ui-fix-openai.js" "$BASE" "$(workspace_copy range)" "$RESULTS/vsix" "" || rc=$?; }
       fi
       rm -rf "$pkgdir"
       ;;

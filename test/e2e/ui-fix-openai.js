@@ -10,10 +10,10 @@ const { startScriptedOpenAIServer } = require('../../out/test/support/scriptedOp
 const [baseUrl, workspace, outDir, devPath] = process.argv.slice(2);
 
 const HOSTILE = '<img src=x onerror=alert(1)><script>window.__reflectPwned = 1</script>';
-const CRITIQUE = `The candidate changed \`>=\` to \`>\` in src/range.js:5, so inRange(1, 1, 5) now returns false where the test expects true. ${HOSTILE} Keep \`x >= lo\` and change only \`x < hi\` to \`x <= hi\`.`;
+const CRITIQUE = `The candidate changed only \`x < hi\` to \`x <= hi\` in src/range.js:5, so inRange(1, 1, 5) still returns false where the test expects true. ${HOSTILE} Keep \`x <= hi\` and also change \`x > lo\` to \`x >= lo\`.`;
 const block = (search, replace) => `src/range.js\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE\n`;
-const WRONG = `The upper bound is excluded. ${HOSTILE}\n\n${block('  return x >= lo && x < hi;', '  return x > lo && x <= hi;')}`;
-const RIGHT = `As the critique says, only the upper bound is wrong.\n\n${block('  return x >= lo && x < hi;', '  return x >= lo && x <= hi;')}`;
+const WRONG = `The upper bound is excluded. ${HOSTILE}\n\n${block('  return x > lo && x < hi;', '  return x > lo && x <= hi;')}`;
+const RIGHT = `As the critique says, both bounds must be included.\n\n${block('  return x > lo && x < hi;', '  return x >= lo && x <= hi;')}`;
 
 (async () => {
   let actorCalls = 0;
@@ -39,7 +39,7 @@ const RIGHT = `As the critique says, only the upper bound is wrong.\n\n${block('
         const candidates = await panel.locator('[data-testid="candidate"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
         log('openai: candidate statuses', JSON.stringify(candidates));
         if (candidates.length < 2) throw new Error(`expected a candidate in each of two rounds, saw ${candidates.length}`);
-        const critique = critiques.find((t) => t.includes('Keep `x >= lo`'));
+        const critique = critiques.find((t) => t.includes('also change `x > lo` to `x >= lo`'));
         if (!critique) throw new Error(`the scripted critique is not in the panel: ${JSON.stringify(critiques)}`);
         if (!critique.includes(HOSTILE)) throw new Error('the HTML in the critique does not show as text');
         const injected = await panel.locator('img[src="x"], [data-testid="critique"] script, [data-testid="critique"] img').count();
@@ -48,7 +48,7 @@ const RIGHT = `As the critique says, only the upper bound is wrong.\n\n${block('
         if (pwned !== undefined) throw new Error('a script from the model ran in the panel');
         log('openai: critique shows as text; no element or script from model text');
         const actor = server.requests.filter((r) => !/You are the critic/.test(r.messages[0]?.content ?? ''));
-        if (!actor.some((r) => r.messages.some((m) => m.content.includes('Keep `x >= lo`')))) {
+        if (!actor.some((r) => r.messages.some((m) => m.content.includes('also change `x > lo` to `x >= lo`')))) {
           throw new Error('round 2 prompt did not carry the critique');
         }
       },

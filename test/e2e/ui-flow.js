@@ -8,7 +8,7 @@ const path = require('path');
 const { launch, log, waitForServer, openWorkbench, runCommand, panelFrame, waitFor, readText } = require('./common');
 
 const SOURCE = 'src/range.js';
-const BUGGY = '  return x >= lo && x < hi;';
+const BUGGY = '  return x > lo && x < hi;';
 const FIXED = '  return x >= lo && x <= hi;';
 
 /**
@@ -39,9 +39,10 @@ async function fixFlow({ baseUrl, workspace, outDir, devPath, name, check }) {
     await page.locator('iframe.webview.ready').screenshot({ path: path.join(outDir, `${name}-panel.png`) });
     await page.screenshot({ path: path.join(outDir, `${name}-workbench-panel.png`) });
 
-    // Open the inline review from the panel's Review button on the best candidate.
-    const best = panel.locator('[data-testid="candidate"][data-best="true"]');
-    await best.locator('[data-action="review"]').first().click();
+    // Open the inline review from the panel's Review button on the best candidate (the verified one marked best;
+    // earlier rounds mark their own best too).
+    const best = panel.locator('[data-testid="candidate"][data-best="true"][data-status="verified"]');
+    await best.locator('[data-action="review"]').last().click();
     const accept = page.locator('.codelens-decoration a', { hasText: /Accept hunk 1\// });
     await accept.first().waitFor({ timeout: 60000 });
     log(`${name}: inline review shown`);

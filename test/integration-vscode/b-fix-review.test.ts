@@ -4,7 +4,7 @@ import type { RunOutcome } from '../../src/vscode/runController';
 import { diskText, fileUri, resetEditors, services } from './support';
 
 const SOURCE = 'src/range.js';
-const BUGGY_LINE = '  return x >= lo && x < hi;';
+const BUGGY_LINE = '  return x > lo && x < hi;';
 const FIXED_LINE = '  return x >= lo && x <= hi;';
 
 describe('Fix Failing Tests with the built-in provider, then inline review', () => {

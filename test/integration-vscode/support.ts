@@ -28,13 +28,19 @@ export function diskText(rel: string): string {
   return fs.readFileSync(path.join(root(), rel), 'utf8');
 }
 
-/** Reverts every open buffer to disk and closes the editors, so each test starts from the fixture as checked in. */
+/**
+ * Puts every dirty buffer back to its text on disk and closes the editors, so each test starts from the fixture as
+ * checked in. (Replacing the text and saving is deterministic; the revert command depends on editor focus.)
+ */
 export async function resetEditors(): Promise<void> {
   for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isDirty && doc.uri.scheme === 'file') {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-    }
+    if (!doc.isDirty || doc.uri.scheme !== 'file') continue;
+    const disk = fs.readFileSync(doc.uri.fsPath, 'utf8');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), disk);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not reset ${doc.uri.fsPath}`);
+    if (!(await doc.save())) throw new Error(`could not save ${doc.uri.fsPath}`);
+    if (doc.getText() !== disk) throw new Error(`reset of ${doc.uri.fsPath} did not take`);
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

@@ -2,7 +2,7 @@
 
 /** True when x lies between lo and hi, both bounds included. */
 function inRange(x, lo, hi) {
-  return x >= lo && x < hi;
+  return x > lo && x < hi;
 }
 
 /** The values lo, lo + 1, ..., hi. */
