@@ -124,7 +124,8 @@ function scratchWorkspace(dir: string, copyRoot: string): ScratchWorkspace {
     async apply(changes: Pick<FileChange, 'path' | 'after'>[]): Promise<void> {
       for (const change of changes) {
         const rel = normalizeRelative(change.path);
-        const abs = insideRoot(copyRoot, rel);
+        // Validated before anything is recorded, so reset() never writes through a linked folder.
+        const abs = prepareWrite(copyRoot, rel, createdDirs);
         if (!originals.has(rel)) {
           try {
             originals.set(rel, { data: fs.readFileSync(abs), mtime: fs.statSync(abs).mtime });
@@ -167,6 +168,14 @@ function scratchWorkspace(dir: string, copyRoot: string): ScratchWorkspace {
 
 /** Writes `text` at `rel` inside the copy, refusing to write through a linked folder (that is the user's disk). */
 function writeInside(copyRoot: string, rel: string, text: string, createdDirs: string[]): void {
+  const abs = prepareWrite(copyRoot, rel, createdDirs);
+  if (fs.existsSync(abs) && fs.lstatSync(abs).isSymbolicLink()) fs.rmSync(abs);
+  fs.writeFileSync(abs, text);
+  forgetBytecode(abs);
+}
+
+/** Checks that `rel` stays in the copy and off linked folders, creates its missing folders, returns its path. */
+function prepareWrite(copyRoot: string, rel: string, createdDirs: string[]): string {
   const abs = insideRoot(copyRoot, rel);
   const parts = rel.split('/').slice(0, -1);
   let cur = copyRoot;
@@ -187,9 +196,7 @@ function writeInside(copyRoot: string, rel: string, text: string, createdDirs: s
       throw new Error(`cannot write ${rel}: ${path.relative(copyRoot, cur)} is a file`);
     }
   }
-  if (fs.existsSync(abs) && fs.lstatSync(abs).isSymbolicLink()) fs.rmSync(abs);
-  fs.writeFileSync(abs, text);
-  forgetBytecode(abs);
+  return abs;
 }
 
 /**

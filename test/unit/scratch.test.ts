@@ -92,6 +92,11 @@ describe('scratch workspace', function () {
     await assert.rejects(ws.apply([{ path: '/etc/passwd', after: 'x' }]), /absolute/);
     await assert.rejects(ws.apply([{ path: 'node_modules/jest/evil.js', after: 'x' }]), /linked dependency folder/);
     assert.strictEqual(fs.existsSync(path.join(repoRoot, 'node_modules/jest/evil.js')), false);
+    const jestManifest = path.join(repoRoot, 'node_modules/jest/package.json');
+    const ctime = fs.statSync(jestManifest).ctimeMs;
+    await assert.rejects(ws.apply([{ path: 'node_modules/jest/package.json', after: '{}' }]), /linked dependency folder/);
+    await ws.reset();
+    assert.strictEqual(fs.statSync(jestManifest).ctimeMs, ctime, 'reset must not write through the link');
     await ws.dispose();
   });
 
