@@ -1,11 +1,13 @@
 /**
  * node:test: `node --test` with a reporter module of ours (`--test-reporter=<path>`), selected files as
- * arguments and `--test-name-pattern` for names. Each file runs in its own child process; a child stuck in an
- * endless loop cannot flush its events, so on a timeout the files that started and never finished are scanned
- * for their test names and the first one that did not report is the one that timed out.
+ * arguments and `--test-name-pattern` for names. Each file runs in its own child process, whose events reach
+ * the parent a tick late: a test that loops forever also swallows the reports of the tests just before it.
+ * So a small preload of ours (`--require`, which node passes on to the children) writes each test's start,
+ * and the end of the tests before it, synchronously; on a timeout those say which test was stuck and what the
+ * unreported ones before it did. A file that never got as far as a test is scanned for its test names.
  */
 import type { ProcessResult } from '../processTree';
-import { resultsFromEvents } from './reporterEvents';
+import { RawError, ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, escapeRegex, readEvents, selectedFiles, selectedNames, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
 import { scanUnfinishedFiles } from './testFileScan';
@@ -52,12 +54,55 @@ export default async function* reflectNodeTestReporter(source) {
 }
 `;
 
+const NODE_TEST_PRELOAD = `'use strict';
+// Runs in every node:test child (and idly in the parent). node:test runs each test function inside the test's
+// own async scope, so an async_hooks "before" callback sees every test start, synchronously, with its names.
+if (process.env.NODE_TEST_CONTEXT && process.env.REFLECT_EVENTS_FILE) {
+  const fs = require('fs');
+  const util = require('util');
+  const asyncHooks = require('async_hooks');
+  const out = process.env.REFLECT_EVENTS_FILE;
+  const emit = (event) => fs.appendFileSync(out, JSON.stringify(event) + '\\n');
+  const show = (v) => (v === undefined ? undefined : typeof v === 'string' ? JSON.stringify(v) : util.inspect(v, { depth: 6, breakLength: Infinity }));
+  const errorOf = (err) => {
+    const e = (err && err.failureType === 'testCodeFailure' && err.cause) || err || {};
+    const o = { message: String(e.message || ''), stack: String(e.stack || '') };
+    if (e.expected !== undefined || e.actual !== undefined) { o.expected = show(e.expected); o.actual = show(e.actual); }
+    return o;
+  };
+  const running = [];
+  const describeTest = (t) => {
+    const names = [];
+    for (let p = t; p && p.parent; p = p.parent) names.unshift(String(p.name));
+    return { file: (t.loc && t.loc.file) || process.argv[1], names };
+  };
+  asyncHooks.createHook({
+    before() {
+      const t = asyncHooks.executionAsyncResource();
+      if (!t || !t.constructor || t.constructor.name !== 'Test' || !t.parent) return;
+      // Tests before this one have ended: record how, in case their own report never leaves this process.
+      for (let i = running.length - 1; i >= 0; i--) {
+        const r = running[i];
+        if (r === t || !(r.passed || r.error || r.skipped)) continue;
+        running.splice(i, 1);
+        const status = r.skipped || r.isTodo ? 'skipped' : r.passed ? 'passed' : 'failed';
+        emit(Object.assign({ type: 'end', status }, describeTest(r), status === 'failed' ? { error: errorOf(r.error) } : {}));
+      }
+      if (running.includes(t)) return;
+      running.push(t);
+      emit(Object.assign({ type: 'start' }, describeTest(t)));
+    },
+  }).enable();
+}
+`;
+
 /** The adapter for node:test. */
 export const nodeTestAdapter: FrameworkAdapter = {
   framework: 'node-test',
   prepare(ctx: RunContext): Invocation {
     const reporter = writeReporter(ctx, 'reflect-node-test-reporter.mjs', NODE_TEST_REPORTER);
-    const args = ['--test', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
+    const preload = writeReporter(ctx, 'reflect-node-test-preload.cjs', NODE_TEST_PRELOAD);
+    const args = [`--require=${preload}`, '--test', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
     const names = selectedNames(ctx.only);
     // Node 20 matches each test's own title, and a matching suite runs all of its tests; the report is
     // narrowed to the exact full names afterwards.
@@ -68,7 +113,22 @@ export const nodeTestAdapter: FrameworkAdapter = {
   },
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
-    if (proc.timedOut) events.push(...scanUnfinishedFiles(events, ctx.root));
-    return resultsFromEvents(events, ctx.root, 'v8');
+    if (!proc.timedOut) return resultsFromEvents(events, ctx.root, 'v8');
+    const extra = [...endedWithoutReport(events), ...scanUnfinishedFiles(events.filter((e) => !hasStarts(events, e.file)), ctx.root)];
+    return resultsFromEvents([...events, ...extra], ctx.root, 'v8');
   },
 };
+
+type PreloadEnd = { type: 'end'; file: string; names: string[]; status: 'passed' | 'failed'; error?: RawError };
+
+/** Results, from the preload's end events, for tests whose report the stuck child never sent. */
+function endedWithoutReport(events: ReporterEvent[]): ReporterEvent[] {
+  const key = (file: string, names: string[]) => `${file}\0${names.join('\0')}`;
+  const reported = new Set(events.flatMap((e) => (e.type === 'result' ? [key(e.file, e.names)] : [])));
+  const ends = (events as unknown as PreloadEnd[]).filter((e) => e.type === 'end' && !reported.has(key(e.file, e.names)));
+  return ends.map((e) => ({ type: 'result', file: e.file, names: e.names, status: e.status, ...(e.error ? { error: e.error } : {}) }));
+}
+
+function hasStarts(events: ReporterEvent[], file: string): boolean {
+  return events.some((e) => e.type === 'start' && e.file === file);
+}

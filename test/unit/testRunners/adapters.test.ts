@@ -32,6 +32,21 @@ describe('framework adapters', () => {
     assert.deepStrictEqual(nodeTestAdapter.collect(ctx, proc(false)).unfinished, []);
   });
 
+  it('node:test: tests that ended before the stuck one in the same file keep their outcome (preload events)', () => {
+    const ctx = contextWith('node-test-events-stuck-file.jsonl', '/WORKSPACE');
+    dirs.push(ctx.tmpDir);
+    const { results, unfinished } = nodeTestAdapter.collect(ctx, proc(true));
+    assert.deepStrictEqual(results.map((r) => `${r.id}: ${r.status}`), [
+      'test/stack.test.mjs::push then pop: passed',
+      'test/stack.test.mjs::peek shows the top: failed',
+      'test/stack.test.mjs::pop on empty returns undefined: failed',
+    ]);
+    assert.deepStrictEqual(results[1].failure!.location, { file: 'test/stack.test.mjs', line: 11 });
+    assert.deepStrictEqual([results[1].failure!.expected, results[1].failure!.actual], ['2', '1']);
+    assert.deepStrictEqual(results[2].failure!.frames, [{ file: 'lib/stack.mjs', line: 5 }, { file: 'test/stack.test.mjs', line: 14 }]);
+    assert.deepStrictEqual(unfinished, [{ file: 'test/stack.test.mjs', name: 'spins' }]);
+  });
+
   it('pytest: expected and actual come from the failed comparison', () => {
     const ctx = contextWith('pytest-events.jsonl', '/WORKSPACE');
     dirs.push(ctx.tmpDir);
