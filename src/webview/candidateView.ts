@@ -4,19 +4,30 @@
  * `data-best="true"` on the best; the Review button carries `data-action="review"` and `data-candidate-id`.
  */
 import type { BaselineView, CandidateView } from '../protocol';
-import { h } from './dom';
+import { append, h } from './dom';
 import { candidateStatusLabel, diffLineKind, verdictLines } from './format';
+import type { SyntaxLanguage } from './syntax';
+import { languageOf, tokenize } from './syntax';
 
 /** Statuses whose diff was tested, so it is worth reviewing and open by default. */
 const REVIEWABLE = new Set(['failed', 'improved', 'passed-targets', 'verified']);
 const PROMISING = new Set(['improved', 'passed-targets', 'verified']);
 
-/** The coloured lines of a unified diff, one span per line (text only). */
+/** The coloured lines of a unified diff, one span per line, code tokens coloured by the file's language (text only). */
 export function renderDiff(diff: string, truncated: boolean | undefined): HTMLElement {
   const code = h('code');
   const lines = diff.endsWith('\n') ? diff.slice(0, -1).split('\n') : diff.split('\n');
+  let lang: SyntaxLanguage = 'plain';
   for (const line of lines) {
-    code.appendChild(h('span', { class: `line ${diffLineKind(line)}` }, line, '\n'));
+    const kind = diffLineKind(line);
+    if (kind === 'file') lang = languageOf(line.slice(4).replace(/^[ab]\//, '').replace(/\t.*$/, ''));
+    const el = h('span', { class: `line ${kind}` });
+    if (kind === 'add' || kind === 'del' || kind === 'context') {
+      append(el, [line.slice(0, 1)]);
+      for (const [tok, text] of tokenize(line.slice(1), lang)) append(el, [tok ? h('span', { class: `tok-${tok}` }, text) : text]);
+      append(el, ['\n']);
+    } else append(el, [line, '\n']);
+    code.appendChild(el);
   }
   if (truncated) code.appendChild(h('span', { class: 'line meta' }, '… diff cut here: export the trace for the whole of it\n'));
   return h('pre', { class: 'diff', tabindex: 0, 'aria-label': 'Unified diff' }, code);

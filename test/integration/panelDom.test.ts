@@ -130,6 +130,15 @@ describe('trace panel in chromium', function () {
     assert.deepStrictEqual([add[2], add[3]], ['rgb(129, 184, 139)', 'rgba(155, 185, 85, 0.2)']);
     assert.deepStrictEqual([del[2], del[3]], ['rgb(199, 78, 57)', 'rgba(255, 0, 0, 0.2)']);
     assert.strictEqual(lines.find((l) => l[0] === 'line hunk')![2], 'rgb(55, 148, 255)');
+    // Code inside the diff is coloured by the file's language (src/range.js: JavaScript).
+    const changed = await page.$eval('[data-candidate-id="r1c1"] .diff .line.add', (e) =>
+      [...e.children].map((t) => [t.className, t.textContent, getComputedStyle(t).color]),
+    );
+    assert.deepStrictEqual(changed, [
+      ['tok-keyword', 'for', 'rgb(86, 156, 214)'],
+      ['tok-keyword', 'let', 'rgb(86, 156, 214)'],
+    ]);
+    assert.strictEqual(await text(page, '[data-candidate-id="r1c1"] .diff .line.add'), '+  for (let i = start; i <= end; i += step) {\n');
   });
 
   it('streams model text while the model writes and clears it when the call completes', async () => {

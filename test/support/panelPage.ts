@@ -48,7 +48,8 @@ export const TEST_THEME_CSS = `:root {
   --vscode-diffEditor-insertedLineBackground: rgba(155, 185, 85, 0.2); --vscode-diffEditor-removedLineBackground: rgba(255, 0, 0, 0.2);
   --vscode-textLink-foreground: rgb(55, 148, 255); --vscode-textBlockQuote-background: #222222; --vscode-textBlockQuote-border: #007acc;
   --vscode-badge-background: #4d4d4d; --vscode-badge-foreground: #ffffff; --vscode-errorForeground: #f48771;
-  --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f14c4c; --vscode-panel-border: #80808059;
+  --vscode-symbolIcon-keywordForeground: rgb(86, 156, 214); --vscode-debugTokenExpression-string: rgb(206, 145, 120);
+  --vscode-debugTokenExpression-number: rgb(181, 206, 168); --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f14c4c; --vscode-panel-border: #80808059;
 }
 body { background: var(--vscode-sideBar-background); }`;
 

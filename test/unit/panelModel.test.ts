@@ -7,6 +7,7 @@ import type { PanelChange } from '../../src/webview/panelModel';
 import { toCandidateView, toPanelEvent } from '../../src/webview/panelEvents';
 import { applyPanelEvent, createRun } from '../../src/webview/panelModel';
 import { INTERRUPTED_REASON, PERSISTED_BUDGET, PERSISTED_DIFF_LIMIT, persistableRuns, restoreRuns } from '../../src/webview/persistedRuns';
+import { languageOf, tokenize } from '../../src/webview/syntax';
 import { SAMPLE_TARGETS, eventsOfRound, sampleRunEvents } from '../support/sampleEvents';
 
 /** Folds loop events into a fresh run the way the host does, returning every change list. */
@@ -272,6 +273,32 @@ describe('trace panel model', () => {
         ['--- a/x.js', '+++ b/x.js', '@@ -1,3 +1,3 @@', '+added', '-removed', ' same', '\\ No newline at end of file'].map(diffLineKind),
         ['file', 'file', 'hunk', 'add', 'del', 'context', 'meta'],
       );
+    });
+  });
+
+  describe('diff syntax colouring', () => {
+    it('splits JavaScript into keywords, strings, numbers and comments, losing no character', () => {
+      const line = "  const label = 'a\\'b' + `x${n}` + 0x1f + 2.5e3; // why: \"quoted\" <b>";
+      const tokens = tokenize(line, 'js');
+      assert.deepStrictEqual(tokens, [
+        ['', '  '], ['keyword', 'const'], ['', ' label = '], ['string', "'a\\'b'"], ['', ' + '], ['string', '`x${n}`'],
+        ['', ' + '], ['number', '0x1f'], ['', ' + '], ['number', '2.5e3'], ['', '; '], ['comment', '// why: "quoted" <b>'],
+      ]);
+      assert.strictEqual(tokens.map((t) => t[1]).join(''), line);
+    });
+
+    it('splits Python, with its own keywords and # comments', () => {
+      assert.deepStrictEqual(tokenize('    return [i for i in range(lo, hi + 1)]  # inclusive', 'py'), [
+        ['', '    '], ['keyword', 'return'], ['', ' [i '], ['keyword', 'for'], ['', ' i '], ['keyword', 'in'],
+        ['', ' range(lo, hi + '], ['number', '1'], ['', ')]  '], ['comment', '# inclusive'],
+      ]);
+      assert.deepStrictEqual(tokenize("x = f'{y}' if buffer else None", 'py').filter((t) => t[0]), [['string', "f'{y}'"], ['keyword', 'if'], ['keyword', 'else'], ['keyword', 'None']]);
+    });
+
+    it('leaves unknown languages and empty lines alone, and picks the language from the path', () => {
+      assert.deepStrictEqual(tokenize('for x in y', 'plain'), [['', 'for x in y']]);
+      assert.deepStrictEqual(tokenize('', 'js'), []);
+      assert.deepStrictEqual(['src/a.ts', 'b.mjs', 'c.tsx', 'd.py', 'e.rb', 'Makefile'].map(languageOf), ['js', 'js', 'js', 'py', 'plain', 'plain']);
     });
   });
 });
