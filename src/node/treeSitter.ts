@@ -26,40 +26,51 @@ export function languageOf(filePath: string): LanguageId | undefined {
   return dot < 0 ? undefined : EXTENSIONS[filePath.slice(dot).toLowerCase()];
 }
 
-/** A SyntaxParser backed by web-tree-sitter. One instance can serve a whole process. */
-export function createSyntaxParser(opts: SyntaxParserOptions = {}): SyntaxParser {
-  let runtime: Promise<{ module: typeof TreeSitter; parser: TreeSitter.Parser }> | undefined;
-  const languages = new Map<LanguageId, Promise<TreeSitter.Language>>();
+type Runtime = { module: typeof TreeSitter; parser: TreeSitter.Parser };
 
-  function loadRuntime(): Promise<{ module: typeof TreeSitter; parser: TreeSitter.Parser }> {
-    runtime ??= (async () => {
+// One runtime per process: web-tree-sitter's module is a singleton, and a second concurrent Parser.init breaks
+// the first one ("Incompatible language version 0"). Grammars are cached by file.
+let runtime: Promise<Runtime> | undefined;
+const languages = new Map<string, Promise<TreeSitter.Language>>();
+
+function loadRuntime(wasmDir?: string): Promise<Runtime> {
+  if (!runtime) {
+    runtime = (async () => {
       // A plain require of the CJS build: the ESM build's import.meta.url breaks inside a CommonJS bundle.
       const module = require('web-tree-sitter') as typeof TreeSitter;
-      const runtimeWasm = locateRuntimeWasm(opts.wasmDir);
+      const runtimeWasm = locateRuntimeWasm(wasmDir);
       await module.Parser.init({ locateFile: () => runtimeWasm } as never);
       return { module, parser: new module.Parser() };
     })();
     runtime.catch(() => {
       runtime = undefined;
     });
-    return runtime;
   }
+  return runtime;
+}
 
-  function loadLanguage(id: LanguageId): Promise<TreeSitter.Language> {
-    let lang = languages.get(id);
-    if (!lang) {
-      lang = loadRuntime().then(({ module }) => module.Language.load(locateGrammarWasm(id, opts.wasmDir)));
-      lang.catch(() => languages.delete(id));
-      languages.set(id, lang);
-    }
-    return lang;
+const grammarFiles = new Map<string, string>();
+
+function loadLanguage(id: LanguageId, wasmDir?: string): Promise<TreeSitter.Language> {
+  const key = `${wasmDir ?? ''}\n${id}`;
+  let file = grammarFiles.get(key);
+  if (!file) grammarFiles.set(key, (file = locateGrammarWasm(id, wasmDir)));
+  let lang = languages.get(file);
+  if (!lang) {
+    lang = loadRuntime(wasmDir).then(({ module }) => module.Language.load(file));
+    lang.catch(() => languages.delete(file));
+    languages.set(file, lang);
   }
+  return lang;
+}
 
+/** A SyntaxParser backed by web-tree-sitter. Instances share the process's one runtime and grammar cache. */
+export function createSyntaxParser(opts: SyntaxParserOptions = {}): SyntaxParser {
   return {
     languageOf,
     async parse<T>(language: LanguageId, text: string, use: (root: SyntaxNode) => T): Promise<T> {
-      const [{ parser }, lang] = await Promise.all([loadRuntime(), loadLanguage(language)]);
-      // From here on everything is synchronous, so one shared parser cannot be switched under another parse.
+      const [{ parser }, lang] = await Promise.all([loadRuntime(opts.wasmDir), loadLanguage(language, opts.wasmDir)]);
+      // From here on everything is synchronous, so the shared parser cannot be switched under another parse.
       parser.setLanguage(lang);
       const tree = parser.parse(text);
       if (!tree) throw new Error(`tree-sitter could not parse the ${language} text (${text.length} characters)`);

@@ -46,6 +46,16 @@ describe('tree-sitter syntax parser', () => {
     assert.strictEqual(missing, true);
   });
 
+  it('serves several parser instances parsing at the same time', async () => {
+    const [a, b] = [createSyntaxParser(), createSyntaxParser()];
+    const types = await Promise.all([
+      a.parse('python', 'def f():\n    pass\n', (root) => root.namedChildren[0]!.type),
+      b.parse('typescript', 'let x: number = 1;\n', (root) => root.namedChildren[0]!.type),
+      a.parse('javascript', 'class A {}\n', (root) => root.namedChildren[0]!.type),
+    ]);
+    assert.deepStrictEqual(types, ['function_definition', 'lexical_declaration', 'class_declaration']);
+  });
+
   it('loads nothing at import time', () => {
     const script = `require(${JSON.stringify(path.join(repoRoot, 'out/src/node/treeSitter.js'))}).createSyntaxParser();
       process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes('web-tree-sitter'))));`;
