@@ -51,7 +51,9 @@ async function fixFlow({ baseUrl, workspace, outDir, devPath, name, check }) {
     await accept.first().click();
     await waitFor(async () => (await page.locator('.codelens-decoration a', { hasText: /Accept hunk/ }).count()) === 0, 'the CodeLens to go after Accept', 30000);
     if (readText(file) !== original) throw new Error('Accept saved the file: it must only edit the buffer');
-    await runCommand(page, 'File: Save');
+    // Save like a person: focus the editor, Ctrl+S (the palette's fuzzy match could pick another "Save" command).
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+S');
     await waitFor(() => readText(file) === original.replace(BUGGY, FIXED), `${SOURCE} on disk to hold the fix`, 30000);
     log(`${name}: ${SOURCE} fixed on disk`);
     if (!testsPass(workspace)) throw new Error('the workspace tests still fail after accepting the fix');
