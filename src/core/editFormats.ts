@@ -197,9 +197,15 @@ function pathBefore(lines: string[], index: number): string | undefined {
       if (fromInfo) return fromInfo;
       continue;
     }
-    return cleanPath(line);
+    return cleanPath(line) ?? quotedPath(line);
   }
   return undefined;
+}
+
+/** The one path quoted in backticks in a line of prose ("In `src/a.js`, change:"), if there is exactly one. */
+function quotedPath(line: string): string | undefined {
+  const paths = [...line.matchAll(/`([^`\s]+)`/g)].map((m) => cleanPath(m[1])).filter((p): p is string => p !== undefined);
+  return paths.length === 1 ? paths[0] : undefined;
 }
 
 /** Where a code block says which file it belongs to; `skip` = lines of the body that only named the file. */
