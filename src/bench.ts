@@ -22,10 +22,10 @@ const USAGE = `Usage: npm run bench -- --suite FILE.jsonl [options]
   --out DIR                   where results.json, summary.md, chart.svg go (default bench-results/)
   --language js|python        language of every problem (default: from the task_id prefix)
   --rounds N                  rounds per problem (default 3)
-  --test-timeout MS           per test run (default 5000)
+  --test-timeout MS           per test run (default 10000)
   --max-seconds S             hard limit per problem (default 60)
   --candidates N              built-in candidates per round (default 60)
-  --round-seconds S           built-in seconds per round (default 8)
+  --round-seconds S           built-in seconds per round (default 20)
   --python PATH               Python interpreter for Python problems (default: python3's real executable)`;
 
 interface BenchArgs {
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 
 function parseArgs(argv: string[]): BenchArgs {
   const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
-    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 5000, maxSeconds: 60, candidates: 60, roundSeconds: 8, provider: 'builtin',
+    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, maxSeconds: 60, candidates: 60, roundSeconds: 20, provider: 'builtin',
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -149,9 +149,10 @@ function openaiProvider(args: BenchArgs): BenchSettings['provider'] {
   return { kind: 'openai', baseURL: args.baseURL ?? 'https://api.openai.com/v1', model: args.model!, apiKey: process.env.OPENAI_API_KEY };
 }
 
-/** python3's real executable (skipping launcher shims), if it has pytest; else the system interpreter. */
+/** An interpreter with pytest, as its real executable (launcher shims skipped). */
 function realPython(): string {
-  for (const candidate of ['python3', '/usr/bin/python3']) {
+  // The system interpreter first: it starts pytest in well under a second, where a pyenv shim can take several.
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
     try {
       return execFileSync(candidate, ['-c', 'import pytest, sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
     } catch {

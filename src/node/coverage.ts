@@ -23,7 +23,7 @@ export interface CoverageRequest {
 /** Frameworks whose test processes exit normally, so V8 writes its coverage files. */
 const COVERED_FRAMEWORKS = new Set(['node-test', 'mocha']);
 
-/** Suspicion per workspace file and line from coverage, or undefined when coverage is not cheap here. */
+/** Where failing and passing tests ran (block level), or undefined when coverage is not cheap here. */
 export async function coverageHints(req: CoverageRequest): Promise<CoverageHints | undefined> {
   if (!COVERED_FRAMEWORKS.has(req.baseline.framework)) return undefined;
   const failing = req.baseline.tests.filter((t) => t.status === 'failed' || t.status === 'timedOut');
@@ -36,24 +36,22 @@ export async function coverageHints(req: CoverageRequest): Promise<CoverageHints
     const failDir = path.join(tmp, 'failing');
     const passDir = path.join(tmp, 'passing');
     await req.runner.run({ root: ws.root, only: selectors(failing), timeoutMs: req.timeoutMs, signal: req.signal, env: { NODE_V8_COVERAGE: failDir } });
-    const failed = linesRun(failDir, ws.root);
-    let passed = new Map<string, Set<number>>();
+    const failed = blocksRun(failDir, ws.root);
+    let passed = new Map<string, V8Range[]>();
     if (passing.length > 0 && !req.signal?.aborted) {
       await req.runner.run({ root: ws.root, only: selectors(passing), timeoutMs: req.timeoutMs, signal: req.signal, env: { NODE_V8_COVERAGE: passDir } });
-      passed = linesRun(passDir, ws.root);
+      passed = blocksRun(passDir, ws.root);
     }
     if (failed.size === 0) return undefined;
-    const hints: CoverageHints = new Map();
-    for (const [file, lines] of failed) {
-      const byLine = new Map<number, number>();
-      const pass = passed.get(file) ?? new Set<number>();
-      const maxLine = Math.max(...lines, ...pass);
-      for (let l = 1; l <= maxLine; l++) {
-        byLine.set(l, lines.has(l) ? (pass.has(l) ? 0.5 : 1) : 0);
-      }
-      hints.set(file, byLine);
-    }
-    return hints;
+    return {
+      at(file: string, offset: number): number | undefined {
+        const f = failed.get(file);
+        if (!f) return undefined;
+        if (!ran(f, offset)) return 0;
+        const p = passed.get(file);
+        return p && ran(p, offset) ? 0.5 : 1;
+      },
+    };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
     await ws.dispose().catch(() => undefined);
@@ -63,9 +61,9 @@ export async function coverageHints(req: CoverageRequest): Promise<CoverageHints
 interface V8Range { startOffset: number; endOffset: number; count: number }
 interface V8Script { url: string; functions: { ranges: V8Range[] }[] }
 
-/** Workspace-relative file → 1-based lines whose first code character ran at least once. */
-export function linesRun(dir: string, root: string): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
+/** Workspace-relative file → its V8 block ranges, innermost (shortest) first, from every process that ran it. */
+export function blocksRun(dir: string, root: string): Map<string, V8Range[]> {
+  const out = new Map<string, V8Range[]>();
   let entries: string[] = [];
   try {
     entries = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -82,37 +80,28 @@ export function linesRun(dir: string, root: string): Map<string, Set<number>> {
     }
     for (const script of scripts) {
       if (!script.url.startsWith('file:')) continue;
-      const abs = fileURLToPath(script.url);
-      const rel = path.relative(realRoot, abs);
+      const rel = path.relative(realRoot, fileURLToPath(script.url));
       if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).includes('node_modules')) continue;
-      let text: string;
-      try {
-        text = fs.readFileSync(abs, 'utf8');
-      } catch {
-        continue;
-      }
       const key = rel.split(path.sep).join('/');
-      const lines = out.get(key) ?? new Set<number>();
-      out.set(key, lines);
-      for (const l of executedLines(text, script.functions.flatMap((f) => f.ranges))) lines.add(l);
+      const ranges = out.get(key) ?? [];
+      out.set(key, ranges);
+      ranges.push(...script.functions.flatMap((f) => f.ranges));
     }
   }
+  for (const ranges of out.values()) ranges.sort((a, b) => (a.endOffset - a.startOffset) - (b.endOffset - b.startOffset));
   return out;
 }
 
-/** Lines whose first non-blank character lies in a range that ran (the innermost range decides). */
-function executedLines(text: string, ranges: V8Range[]): number[] {
-  const sorted = [...ranges].sort((a, b) => (a.endOffset - a.startOffset) - (b.endOffset - b.startOffset));
-  const lines: number[] = [];
-  let offset = 0;
-  text.split('\n').forEach((line, i) => {
-    const indent = line.length - line.trimStart().length;
-    if (line.trim() !== '') {
-      const at = offset + indent;
-      const inner = sorted.find((r) => r.startOffset <= at && at < r.endOffset);
-      if (inner && inner.count > 0) lines.push(i + 1);
-    }
-    offset += line.length + 1;
-  });
-  return lines;
+/** True when some process ran the code at `offset` (the innermost range of each process decides). */
+function ran(ranges: V8Range[], offset: number): boolean {
+  // Ranges from several processes are merged: any innermost range with a count means it ran somewhere.
+  let innermostSize = -1;
+  for (const r of ranges) {
+    if (r.startOffset > offset || offset >= r.endOffset) continue;
+    const size = r.endOffset - r.startOffset;
+    if (innermostSize >= 0 && size > innermostSize) break;
+    innermostSize = size;
+    if (r.count > 0) return true;
+  }
+  return false;
 }

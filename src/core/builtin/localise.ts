@@ -9,8 +9,14 @@ import type { TestResult } from '../types';
 /** file → 1-based line → suspicion in (0, ∞); lines absent are not worth touching. */
 export type Suspicion = Map<string, Map<number, number>>;
 
-/** Optional coverage evidence: file → line → suspicion from spectra (e.g. Ochiai), 0..1. */
-export type CoverageHints = Map<string, Map<number, number>>;
+/**
+ * Optional coverage evidence at the finest grain V8 gives (blocks, not lines): for an offset of a file, 1 when
+ * only failing tests ran it, 0.5 when passing tests ran it too, 0 when no failing test ran it; undefined when
+ * unknown.
+ */
+export interface CoverageHints {
+  at(file: string, offset: number): number | undefined;
+}
 
 /** A function definition found in a source file (1-based inclusive lines). */
 interface FunctionSpan {
@@ -26,7 +32,6 @@ export interface LocaliseInput {
   files: SourceFiles;
   syntax: SyntaxParser;
   isTestFile(path: string): boolean;
-  coverage?: CoverageHints;
   /** Source files larger than this many characters are never parsed (default 200k). */
   maxFileChars?: number;
 }
@@ -97,20 +102,7 @@ export async function localiseFaults(input: LocaliseInput): Promise<Suspicion> {
     // Nothing points anywhere: every function of the (few) source files, weakly.
     for (const s of spans.slice(0, 40)) for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.2);
   }
-  if (input.coverage) applyCoverage(suspicion, input.coverage);
   return suspicion;
-}
-
-/** Coverage sharpens the ranking: covered-by-failing lines up, never-run-by-failing lines down. */
-function applyCoverage(suspicion: Suspicion, coverage: CoverageHints): void {
-  for (const [file, lines] of suspicion) {
-    const cov = coverage.get(file);
-    if (!cov) continue;
-    for (const [line, value] of lines) {
-      const c = cov.get(line);
-      lines.set(line, c === undefined ? value : value * (0.25 + c));
-    }
-  }
 }
 
 function innermost(spans: FunctionSpan[], file: string, line: number): FunctionSpan | undefined {

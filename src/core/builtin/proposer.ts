@@ -83,7 +83,7 @@ async function initialState(request: ProposalRequest, options: BuiltinProposerOp
     coverage = undefined; // Coverage only sharpens the ranking; without it the search still works.
   }
   const suspicion = await localiseFaults({
-    failures: request.failures, files: request.files, syntax: request.syntax, isTestFile: request.isTestFile, coverage,
+    failures: request.failures, files: request.files, syntax: request.syntax, isTestFile: request.isTestFile,
   });
   const files = new Map<string, FileState>();
   const ranked: Mutation[] = [];
@@ -96,6 +96,8 @@ async function initialState(request: ProposalRequest, options: BuiltinProposerOp
       hadError: root.hasError,
     }));
     files.set(path, { language, original, hadError });
+    // Coverage sharpens the ranking: code only failing tests run goes up, code they never run goes down.
+    if (coverage) for (const m of mutations) m.score *= 0.25 + (coverage.at(path, m.start) ?? 0.75);
     ranked.push(...mutations);
   }
   ranked.sort((a, b) => b.score - a.score || a.line - b.line || a.start - b.start);
