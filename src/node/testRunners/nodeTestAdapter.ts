@@ -7,7 +7,7 @@
  * unreported ones before it did. A file that never got as far as a test is scanned for its test names.
  */
 import type { ProcessResult } from '../processTree';
-import { RawError, ReporterEvent, resultsFromEvents } from './reporterEvents';
+import { ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, escapeRegex, readEvents, selectedFiles, selectedNames, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
 import { scanUnfinishedFiles } from './testFileScan';
@@ -114,20 +114,10 @@ export const nodeTestAdapter: FrameworkAdapter = {
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
     if (!proc.timedOut) return resultsFromEvents(events, ctx.root, 'v8');
-    const extra = [...endedWithoutReport(events), ...scanUnfinishedFiles(events.filter((e) => !hasStarts(events, e.file)), ctx.root)];
-    return resultsFromEvents([...events, ...extra], ctx.root, 'v8');
+    const scanned = scanUnfinishedFiles(events.filter((e) => !hasStarts(events, e.file)), ctx.root);
+    return resultsFromEvents([...events, ...scanned], ctx.root, 'v8');
   },
 };
-
-type PreloadEnd = { type: 'end'; file: string; names: string[]; status: 'passed' | 'failed'; error?: RawError };
-
-/** Results, from the preload's end events, for tests whose report the stuck child never sent. */
-function endedWithoutReport(events: ReporterEvent[]): ReporterEvent[] {
-  const key = (file: string, names: string[]) => `${file}\0${names.join('\0')}`;
-  const reported = new Set(events.flatMap((e) => (e.type === 'result' ? [key(e.file, e.names)] : [])));
-  const ends = (events as unknown as PreloadEnd[]).filter((e) => e.type === 'end' && !reported.has(key(e.file, e.names)));
-  return ends.map((e) => ({ type: 'result', file: e.file, names: e.names, status: e.status, ...(e.error ? { error: e.error } : {}) }));
-}
 
 function hasStarts(events: ReporterEvent[], file: string): boolean {
   return events.some((e) => e.type === 'start' && e.file === file);

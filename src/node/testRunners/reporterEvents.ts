@@ -22,7 +22,14 @@ export type ReporterEvent =
   /** Every test a file declares, in order, known before they run (vitest collects first). */
   | { type: 'collected'; file: string; tests: string[][] }
   /** A file that failed as a whole (syntax error, failing import): no test in it ran. */
-  | { type: 'fileError'; file: string; error: RawError };
+  | { type: 'fileError'; file: string; error: RawError }
+  /**
+   * Written inside the test process as a test ends (node:test preload, vitest runner), for when the
+   * framework's own report of it never leaves a process stuck in a later test. A 'result' wins over it.
+   */
+  | { type: 'end'; file: string; names: string[]; status: 'passed' | 'failed' | 'skipped'; error?: RawError }
+  /** A file handed to a worker, and its end (to find files that never finished). */
+  | { type: 'fileStart' | 'fileEnd'; file: string };
 
 /** Parses an events file's text; ignores a torn last line (the process was killed mid-write). */
 export function parseEvents(text: string): ReporterEvent[] {
@@ -56,6 +63,23 @@ export function resultsFromEvents(events: ReporterEvent[], root: string, stackKi
   const byId = new Map<string, TestResult>();
   const started = new Map<string, { file: string; name: string }>();
   const collected: { file: string; name: string }[] = [];
+  const add = (ev: Extract<ReporterEvent, { type: 'result' | 'fileError' }>, file: string) => {
+    const name = ev.type === 'fileError' ? FILE_ERROR_NAME : ev.names.join(' > ');
+    const status = ev.type === 'fileError' ? 'failed' : ev.status;
+    const error = ev.error;
+    const id = `${file}::${name}`;
+    const next: TestResult = {
+      id, file, name, status, durationMs: Math.round(ev.type === 'result' ? ev.durationMs ?? 0 : 0),
+      ...(status === 'failed' && error ? { failure: toFailure(error, paths, stackKind) } : {}),
+    };
+    const prev = byId.get(id);
+    if (!prev) byId.set(id, next);
+    else {
+      const keep = RANK[next.status] >= RANK[prev.status] ? next : prev;
+      byId.set(id, { ...keep, durationMs: Math.max(prev.durationMs, next.durationMs), failure: keep.failure ?? prev.failure ?? next.failure });
+    }
+  };
+  const ends: { file: string; ev: Extract<ReporterEvent, { type: 'end' }> }[] = [];
   for (const ev of events) {
     const file = paths.relativeOrSelf(ev.file);
     if (ev.type === 'start') {
@@ -64,21 +88,14 @@ export function resultsFromEvents(events: ReporterEvent[], root: string, stackKi
     } else if (ev.type === 'collected') {
       for (const names of ev.tests) collected.push({ file, name: names.join(' > ') });
     } else if (ev.type === 'result' || ev.type === 'fileError') {
-      const name = ev.type === 'fileError' ? FILE_ERROR_NAME : ev.names.join(' > ');
-      const status = ev.type === 'fileError' ? 'failed' : ev.status;
-      const error = ev.error;
-      const id = `${file}::${name}`;
-      const next: TestResult = {
-        id, file, name, status, durationMs: Math.round(ev.type === 'result' ? ev.durationMs ?? 0 : 0),
-        ...(status === 'failed' && error ? { failure: toFailure(error, paths, stackKind) } : {}),
-      };
-      const prev = byId.get(id);
-      if (!prev) byId.set(id, next);
-      else {
-        const keep = RANK[next.status] >= RANK[prev.status] ? next : prev;
-        byId.set(id, { ...keep, durationMs: Math.max(prev.durationMs, next.durationMs), failure: keep.failure ?? prev.failure ?? next.failure });
-      }
+      add(ev, file);
+    } else if (ev.type === 'end') {
+      ends.push({ file, ev });
     }
+  }
+  // The framework's own reports win; end events fill in the tests whose report was lost.
+  for (const { file, ev } of ends) {
+    if (!byId.has(`${file}::${ev.names.join(' > ')}`)) add({ ...ev, type: 'result' }, file);
   }
   const unfinished = [...started.entries()].filter(([id]) => !byId.has(id)).map(([, t]) => t);
   // Frameworks that collect first (vitest) cannot tell us which test blocked its worker: it is the first

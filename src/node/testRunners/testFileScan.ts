@@ -43,14 +43,11 @@ function unescape(text: string): string {
   return text.replace(/\\(.)/g, '$1');
 }
 
-/** Events a reporter writes besides the common ones: a file was handed to a worker, a file finished. */
-export type FileProgressEvent = { type: 'fileStart' | 'fileEnd'; file: string };
-
 /**
  * 'collected' events, from a static scan, for the files that started and never ended (their worker was stuck
  * before it could say which test it was running). `root` resolves relative file names.
  */
-export function scanUnfinishedFiles(events: (ReporterEvent | FileProgressEvent)[], root: string): ReporterEvent[] {
+export function scanUnfinishedFiles(events: ReporterEvent[], root: string): ReporterEvent[] {
   const started = new Set(events.filter((e) => e.type === 'fileStart').map((e) => e.file));
   for (const e of events) if (e.type === 'fileEnd') started.delete(e.file);
   const out: ReporterEvent[] = [];

@@ -4,6 +4,9 @@
  * though the blocked worker can no longer report that the test started; when even the collection message was
  * stuck in the worker, the file is scanned for its test names.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { ProcessResult } from '../processTree';
 import { findPackageFile } from './binaries';
 import { resultsFromEvents } from './reporterEvents';
@@ -51,25 +54,89 @@ export default class ReflectVitestReporter {
 }
 `;
 
+/**
+ * A test runner class of ours (`--runner`), run inside each worker: vitest sends its task updates from there
+ * at most every 100 ms, so a test that loops forever also swallows the reports of the tests just before it.
+ * This subclass of vitest's own runner writes each test's start and end synchronously instead.
+ */
+function vitestRunnerSource(runnersModule: string): string {
+  return `import fs from 'node:fs';
+import { VitestTestRunner } from ${JSON.stringify(pathToFileURL(runnersModule).href)};
+const out = process.env.REFLECT_EVENTS_FILE;
+function emit(event) { if (out) fs.appendFileSync(out, JSON.stringify(event) + '\\n'); }
+function namesOf(test) {
+  const names = [test.name];
+  for (let s = test.suite; s && !('filepath' in s); s = s.suite) names.unshift(s.name);
+  return names;
+}
+function errorOf(e) {
+  const o = { message: String((e && e.message) || ''), stack: String((e && e.stack) || '') };
+  if (e && (e.expected !== undefined || e.actual !== undefined)) { o.expected = String(e.expected); o.actual = String(e.actual); }
+  return o;
+}
+export default class ReflectVitestRunner extends VitestTestRunner {
+  onBeforeTryTask(test, options) {
+    emit({ type: 'start', file: test.file.filepath, names: namesOf(test) });
+    return super.onBeforeTryTask(test, options);
+  }
+  onAfterRunTask(test) {
+    const r = test.result || {};
+    const status = r.state === 'pass' ? 'passed' : r.state === 'fail' ? 'failed' : 'skipped';
+    const event = { type: 'end', file: test.file.filepath, names: namesOf(test), status };
+    if (status === 'failed') event.error = errorOf((r.errors || [])[0]);
+    emit(event);
+    return super.onAfterRunTask(test);
+  }
+}
+`;
+}
+
+/** True when the project's vitest/vite config sets its own `runner` (then ours is not used). */
+function hasOwnRunner(root: string): boolean {
+  return fs.readdirSync(root).filter((f) => /^vite(?:st)?\.config\.[cm]?[jt]s$/.test(f))
+    .some((f) => /\brunner\s*:/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+}
+
+/**
+ * `vitest run` as its CLI does it, through vitest's Node API, because the `runner` option has no CLI flag.
+ * Options arrive as JSON in the environment; they are merged over the project's own config like CLI flags.
+ */
+function driverSource(nodeApi: string): string {
+  return `import { startVitest } from ${JSON.stringify(pathToFileURL(nodeApi).href)};
+const { filters, options } = JSON.parse(process.env.REFLECT_VITEST_RUN);
+const vitest = await startVitest('test', filters, options);
+if (vitest && !vitest.shouldKeepServer()) await vitest.exit();
+`;
+}
+
 /** The adapter for vitest. */
 export const vitestAdapter: FrameworkAdapter = {
   framework: 'vitest',
   prepare(ctx: RunContext): Invocation {
-    const bin = findPackageFile(ctx.root, 'vitest', 'vitest.mjs');
-    if (!bin) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
+    const nodeApi = findPackageFile(ctx.root, 'vitest', 'dist/node.js');
+    const runners = findPackageFile(ctx.root, 'vitest', 'dist/runners.js');
+    if (!nodeApi || !runners) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
     const reporter = writeReporter(ctx, 'reflect-vitest-reporter.mjs', VITEST_REPORTER);
-    const big = String(Math.max(ctx.timeoutMs * 2, 5000));
-    const args = [bin, 'run', `--reporter=${reporter}`, `--testTimeout=${big}`, `--hookTimeout=${big}`, '--watch=false'];
+    const big = Math.max(ctx.timeoutMs * 2, 5000);
+    const options: Record<string, unknown> = { run: true, watch: false, reporters: [reporter], testTimeout: big, hookTimeout: big };
+    if (!hasOwnRunner(ctx.root)) options.runner = writeReporter(ctx, 'reflect-vitest-runner.mjs', vitestRunnerSource(runners));
     const names = selectedNames(ctx.only);
     // Vitest matches the names joined by spaces, suites first; the file name may or may not lead.
-    if (names) args.push('-t', `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
-    args.push(...selectedFiles(ctx.only));
-    return { command: nodeExecutable(), args, env: { ELECTRON_RUN_AS_NODE: '1' }, display: displayCommand(['vitest', ...args.slice(1)]) };
+    if (names) options.testNamePattern = `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`;
+    const filters = selectedFiles(ctx.only);
+    const driver = writeReporter(ctx, 'reflect-vitest-run.mjs', driverSource(nodeApi));
+    const shown = ['vitest', 'run', `--reporter=${reporter}`, `--testTimeout=${big}`, `--hookTimeout=${big}`,
+      ...(options.runner ? [`(runner ${String(options.runner)})`] : []), ...(names ? ['-t', String(options.testNamePattern)] : []), ...filters];
+    return {
+      command: nodeExecutable(), args: [driver],
+      env: { ELECTRON_RUN_AS_NODE: '1', REFLECT_VITEST_RUN: JSON.stringify({ filters, options }) },
+      display: displayCommand(shown),
+    };
   },
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
-    // The stuck worker's own "collected" message may never have been sent: fall back to reading the file.
-    if (proc.timedOut) events.push(...scanUnfinishedFiles(events, ctx.root));
+    // Without our runner's start events (a project with its own runner) the stuck file is scanned instead.
+    if (proc.timedOut) events.push(...scanUnfinishedFiles(events.filter((e) => !events.some((s) => s.type === 'start' && s.file === e.file)), ctx.root));
     return resultsFromEvents(events, ctx.root, 'v8');
   },
 };

@@ -42,6 +42,19 @@ describe('reporter events → test results (captured from the real tools)', () =
     assert.deepStrictEqual(unfinished, [{ file: 'test/loop.test.js', name: 'loop > never ends' }]);
   });
 
+  it('vitest: when the stuck test shares its file, our runner\'s end events keep the outcomes of the tests before it', () => {
+    const { results, unfinished } = resultsFromEvents(captured('vitest-events-stuck-file.jsonl'), '/WORKSPACE', 'v8');
+    assert.deepStrictEqual(results.map((r) => `${r.id}: ${r.status}`), [
+      'src/stack.test.ts::Stack > push then pop: passed',
+      'src/stack.test.ts::Stack > peek shows the top: failed',
+      'src/stack.test.ts::Stack > pop on empty returns undefined: failed',
+    ]);
+    // TypeScript lines, mapped back by vitest.
+    assert.deepStrictEqual(results[1].failure!.location, { file: 'src/stack.test.ts', line: 11 });
+    assert.deepStrictEqual(results[2].failure!.frames, [{ file: 'src/stack.ts', line: 5 }, { file: 'src/stack.test.ts', line: 14 }]);
+    assert.deepStrictEqual(unfinished, [{ file: 'src/stack.test.ts', name: 'Stack > spins' }]);
+  });
+
   it('mocha: cwd-relative stack paths resolve against the root', () => {
     const { results, unfinished } = resultsFromEvents(captured('mocha-events.jsonl'), '/WORKSPACE', 'v8');
     const byName = new Map(results.map((r) => [r.name, r]));
