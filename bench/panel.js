@@ -10,7 +10,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const ROUNDS_ON_SCREEN = 10;
 const CANDIDATES = 3;
-const TRIALS = 7;
+const TRIALS = 11;
 
 /** Loads the TypeScript test helpers (sample events, the panel page) without depending on a full tsc build. */
 async function loadHelpers() {
@@ -20,6 +20,7 @@ async function loadHelpers() {
         "export { sampleRunEvents, eventsOfRound } from './test/support/sampleEvents';",
         "export { buildWebviewBundle, startPanelServer, launchChromium, openPanel, sendToView } from './test/support/panelPage';",
         "export { toPanelEvent } from './src/webview/panelEvents';",
+        "export { applyPanelEvent, createRun } from './src/webview/panelModel';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -60,6 +61,7 @@ async function main() {
     const eventTimes = [];
     let eventsPerRound = 0;
     let streamPieces = 0;
+    const snapshotTimes = [];
     let domNodes = 0;
     for (let t = 0; t < TRIALS; t++) {
       const runId = `bench-${t}`;
@@ -81,12 +83,17 @@ async function main() {
       for (const m of messages) worst = Math.max(worst, await timed([{ ...m, runId: `${runId}-single` }]));
       eventTimes.push(worst);
       domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+      // Restoring the same 10 rounds from a host snapshot (a hidden view shown again, a window reload).
+      const run = h.createRun(`${runId}-snap`, 'snapshot');
+      for (const e of before) h.applyPanelEvent(run, h.toPanelEvent(e));
+      snapshotTimes.push(await timed([{ type: 'snapshot', runs: [JSON.parse(JSON.stringify(run))], activeRunId: run.id }]));
     }
     const fmt = (x) => `${x.toFixed(1)} ms`;
-    console.log(`panel: ${ROUNDS_ON_SCREEN} rounds × ${CANDIDATES} candidates on screen (${domNodes} DOM elements), chromium ${browser.version()}`);
+    console.log(`panel: ${ROUNDS_ON_SCREEN} rounds × ${CANDIDATES} candidates in the panel (${domNodes} DOM elements), chromium ${browser.version()}`);
     console.log(`panel: applying one round (${eventsPerRound} events incl. ${streamPieces} stream pieces) + forced layout:`);
     console.log(`  first (cold) ${fmt(roundTimes[0])}, median ${fmt(median(roundTimes.slice(1)))}, max ${fmt(Math.max(...roundTimes.slice(1)))} over ${TRIALS - 1} warm trials (target < 100 ms)`);
     console.log(`  slowest single event of the round: median ${fmt(median(eventTimes))}`);
+    console.log(`panel: restoring the 10-round trace from a snapshot (full render): median ${fmt(median(snapshotTimes))}, max ${fmt(Math.max(...snapshotTimes))}`);
   } finally {
     await browser.close();
     await server.close();

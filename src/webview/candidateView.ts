@@ -71,7 +71,17 @@ export function renderCandidate(c: CandidateView, opts: { best: boolean; baselin
   if (c.diff) {
     const open = opts.wasOpen ?? PROMISING.has(c.status);
     const files = c.files.length ? c.files.join(', ') : 'changes';
-    const details = h('details', { class: 'diff-block', open }, h('summary', {}, `Diff: ${files}`), renderDiff(c.diff, c.diffTruncated));
+    const details = h('details', { class: 'diff-block', open }, h('summary', {}, `Diff: ${files}`));
+    // A closed diff is built when first opened: long traces hold many diffs nobody has looked at.
+    if (open) details.appendChild(renderDiff(c.diff, c.diffTruncated));
+    else {
+      const build = () => {
+        if (!details.open) return;
+        details.removeEventListener('toggle', build);
+        details.appendChild(renderDiff(c.diff, c.diffTruncated));
+      };
+      details.addEventListener('toggle', build);
+    }
     if (opts.wasOpen !== undefined) details.dataset.toggled = 'true';
     el.appendChild(details);
   }

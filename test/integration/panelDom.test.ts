@@ -139,6 +139,12 @@ describe('trace panel in chromium', function () {
       ['tok-keyword', 'let', 'rgb(86, 156, 214)'],
     ]);
     assert.strictEqual(await text(page, '[data-candidate-id="r1c1"] .diff .line.add'), '+  for (let i = start; i <= end; i += step) {\n');
+    // A failed candidate's diff starts closed and is built when opened (by keyboard here).
+    assert.strictEqual(await page.$$eval('[data-candidate-id="r1c2"] .diff .line', (els) => els.length), 0);
+    await page.focus('[data-candidate-id="r1c2"] summary');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-candidate-id="r1c2"] .diff .line.add');
+    assert.strictEqual(await text(page, '[data-candidate-id="r1c2"] .diff .line.file'), '--- a/src/range.js\n');
   });
 
   it('streams model text while the model writes and clears it when the call completes', async () => {
