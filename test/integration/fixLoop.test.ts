@@ -40,6 +40,7 @@ describe('the reflection loop with a scripted model on real projects', function 
   }
 
   async function run(dir: string, script: ReplyScript, options: Partial<LoopOptions> = {}, extra: Partial<EngineSetup> = {}): Promise<Run> {
+    await server?.close();
     server = await startScriptedOpenAIServer(script);
     const setup: EngineSetup = {
       root: dir,
@@ -88,6 +89,21 @@ describe('the reflection loop with a scripted model on real projects', function 
     const lessons = JSON.parse(fs.readFileSync(lessonsFile, 'utf8')).lessons;
     assert.strictEqual(lessons.length, 1);
     assert.ok(lessons[0].text.includes(CRITIQUE.slice(0, 80)));
+  });
+
+  it('offers the lesson of a verified fix to a later run on the same tests, and stores none from an unverified run', async () => {
+    const { dir } = project('fix-price');
+    const lessonsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-lessons-'));
+    dirs.push(lessonsDir);
+    const lessonsFile = path.join(lessonsDir, 'lessons.json');
+    const script: ReplyScript = (r) => (isCritic(r) ? { text: CRITIQUE } : { text: lastUserMessage(r).includes(CRITIQUE) ? RIGHT : WRONG });
+    await run(dir, () => ({ text: WRONG }), { rounds: 1 }, { lessonsFile });
+    assert.strictEqual(fs.existsSync(lessonsFile), false, 'no lesson from an unverified run');
+    await run(dir, script, {}, { lessonsFile });
+    const second = await run(dir, script, {}, { lessonsFile });
+    assert.strictEqual(second.result.status, 'verified');
+    const prompt = lastUserMessage(actorRequests(server!)[0]);
+    assert.ok(prompt.includes('## Lessons from earlier verified fixes in this workspace\n\n- Fixed by src/price.js: The discount is a fraction of the sum. (src/price.js). Decisive critique: r1c1 changed'), prompt);
   });
 
   it('rejects a candidate that edits a test file and shows why, while another candidate fixes the code', async () => {
