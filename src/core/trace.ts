@@ -58,7 +58,7 @@ export function traceToMarkdown(trace: Trace): string {
   out.push(`- Workspace: ${trace.workspaceName}`);
   out.push(`- Started: ${trace.startedAt}`);
   out.push(`- Provider: ${trace.provider}${trace.model ? ` (actor ${trace.model}${trace.criticModel ? `, critic ${trace.criticModel}` : ''})` : ''}`);
-  out.push(`- Options: ${trace.options.rounds} rounds, ${trace.options.candidates} candidates per round${trace.options.allowTestEdits ? ', test edits allowed' : ''}`);
+  out.push(`- Options: ${trace.options.rounds} rounds, ${trace.options.candidates} candidate(s) per round${trace.options.allowTestEdits ? ', test edits allowed' : ''}`);
   if (trace.options.hint) out.push(`- Hint: ${trace.options.hint}`);
   if (result) {
     out.push(`- Result: **${result.status}** — ${result.stopReason}`);
@@ -89,7 +89,7 @@ function roundToMarkdown(round: Round): string[] {
     out.push('', `### ${c.id}: ${c.status}`, '');
     if (c.rationale) out.push(`> ${c.rationale.split('\n').join('\n> ')}`, '');
     out.push(fence('diff', c.diff));
-    if (c.remainingFailures.length) out.push('', 'Still failing:', ...c.remainingFailures.map((f) => `- \`${f.id}\`: ${f.message.split('\n')[0]}`));
+    if (c.remainingFailures.length) out.push('', 'Still failing:', ...c.remainingFailures.map((f) => `- \`${f.id}\`: ${oneLine(f.message)}`));
     if (c.newFailures.length) out.push('', 'Broke:', ...c.newFailures.map((id) => `- \`${id}\``));
   }
   if (round.reflection) {
@@ -97,6 +97,12 @@ function roundToMarkdown(round: Round): string[] {
     out.push('', `### Reflection (${r.author}${r.model ? `, ${r.model}` : ''})`, '', `> ${r.text.trim().split('\n').join('\n> ')}`);
   }
   return out;
+}
+
+/** Assertion libraries put the telling part (`2 !== 18`) after a generic first line: keep it, on one line. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 197)}…` : flat;
 }
 
 function fence(lang: string, text: string): string {

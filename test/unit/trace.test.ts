@@ -38,7 +38,7 @@ describe('trace', () => {
     assert.ok(md.includes('| r1c1 | failed | 0/1 | 0 | src/sum.js: adds instead of subtracting |\n'));
     assert.ok(md.includes('| r1c2 | rejected | 0/1 | 0 | src/sum.js: adds instead of subtracting — rejected: it edits the test file test/sum.test.js |\n'));
     assert.ok(md.includes('```diff\n--- a/src/sum.js\n+++ b/src/sum.js\n@@ -1 +1 @@\n-a - b\n+a + b\n```\n'));
-    assert.ok(md.includes('- `test/sum.test.js::adds`: expected 3\n'));
+    assert.ok(md.includes('- `test/sum.test.js::adds`: expected 3 actual -1\n'));
     assert.ok(md.includes('### Reflection (model, critic)\n\n> The sum subtracts.\n> Use +.\n'));
   });
 
