@@ -7,12 +7,14 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { LoopEvent } from '../core/types';
-import type { HostMessage, RunView, ViewMessage } from '../protocol';
+import type { HostMessage, RunView } from '../protocol';
 import { MAX_RECENT_RUNS } from '../protocol';
 import { toPanelEvent } from '../webview/panelEvents';
 import { applyPanelEvent, createRun } from '../webview/panelModel';
 import { persistableRuns, restoreRuns } from '../webview/persistedRuns';
 import { panelHtml } from './panelHtml';
+import type { PanelActions } from './panelMessages';
+import { routeViewMessage } from './panelMessages';
 
 /** The view's id, as contributed in package.json. */
 export const TRACE_PANEL_VIEW_ID = 'reflect.tracePanel';
@@ -20,16 +22,8 @@ export const TRACE_PANEL_VIEW_ID = 'reflect.tracePanel';
 export const TRACE_PANEL_STATE_KEY = 'reflect.tracePanel.runs';
 /** Persisting on every event would write the state many times a second; other events are saved after this delay. */
 const SAVE_DELAY_MS = 1000;
-const MAX_HINT_LENGTH = 4000;
 
-/** What the panel's buttons do; implemented by the extension's commands. */
-export interface PanelActions {
-  stop(runId: string): void;
-  review(runId: string, candidateId: string): void;
-  reject(runId: string): void;
-  retry(runId: string, hint: string): void;
-  export(runId: string, format: 'markdown' | 'json'): void;
-}
+export type { PanelActions } from './panelMessages';
 
 /** The panel as the rest of the extension drives it. */
 export interface TracePanel {
@@ -61,20 +55,11 @@ export function registerTracePanel(context: vscode.ExtensionContext, actions: Pa
     saveTimer ??= setTimeout(save, SAVE_DELAY_MS);
   };
 
-  const onMessage = (m: ViewMessage) => {
-    if (!m || typeof m !== 'object') return;
-    if (m.type === 'ready') {
+  const onMessage = (m: unknown) => {
+    if (routeViewMessage(m, (id) => runs.some((r) => r.id === id), actions) === 'ready') {
       ready = true;
       post({ type: 'snapshot', runs, activeRunId });
-      return;
     }
-    // Messages come from our own page, but check shapes anyway: a malformed one must not reach a command.
-    if (typeof m.runId !== 'string' || !runs.some((r) => r.id === m.runId)) return;
-    if (m.type === 'stop') actions.stop(m.runId);
-    else if (m.type === 'reject') actions.reject(m.runId);
-    else if (m.type === 'review' && typeof m.candidateId === 'string') actions.review(m.runId, m.candidateId);
-    else if (m.type === 'retry' && typeof m.hint === 'string') actions.retry(m.runId, m.hint.slice(0, MAX_HINT_LENGTH));
-    else if (m.type === 'export' && (m.format === 'markdown' || m.format === 'json')) actions.export(m.runId, m.format);
   };
 
   const provider: vscode.WebviewViewProvider = {
