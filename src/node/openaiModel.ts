@@ -47,7 +47,13 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
       const model = request.model ?? options.model;
       const started = Date.now();
       try {
-        return await streamCompletion(client, model, request, started);
+        try {
+          return await streamCompletion(client, model, request, started, true);
+        } catch (error) {
+          // Some older OpenAI-compatible servers reject stream_options; ask again without it (usage is then estimated).
+          if (!(error instanceof OpenAI.BadRequestError) || !/stream_options|include_usage/i.test(error.message)) throw error;
+          return await streamCompletion(client, model, request, started, false);
+        }
       } catch (error) {
         if (request.signal?.aborted) throw new ModelError('the model request was cancelled', 'aborted');
         throw toModelError(error, model, where);
@@ -56,13 +62,13 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
   };
 }
 
-async function streamCompletion(client: OpenAI, model: string, request: ChatRequest, started: number): Promise<ChatResult> {
+async function streamCompletion(client: OpenAI, model: string, request: ChatRequest, started: number, askUsage: boolean): Promise<ChatResult> {
   const stream = await client.chat.completions.create(
     {
       model,
       messages: request.messages,
       stream: true,
-      stream_options: { include_usage: true },
+      ...(askUsage ? { stream_options: { include_usage: true } } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     },

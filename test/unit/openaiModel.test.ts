@@ -41,6 +41,14 @@ describe('createOpenAIModel against a scripted OpenAI-compatible server', () => 
     assert.deepStrictEqual(result.usage, { prompt: 3, completion: 2, estimated: true });
   });
 
+  it('asks again without stream_options when a server rejects them, estimating usage', async () => {
+    const s = await start((r) => (r.stream_options ? { status: 400, errorMessage: 'unknown field: stream_options' } : { text: 'fine', usage: null }));
+    const result = await createOpenAIModel({ baseURL: s.baseURL, model: 'm', env: {} }).complete({ role: 'actor', messages: ask('abcd') });
+    assert.strictEqual(result.text, 'fine');
+    assert.deepStrictEqual(result.usage, { prompt: 1, completion: 1, estimated: true });
+    assert.deepStrictEqual(s.requests.map((r) => r.stream_options), [{ include_usage: true }, undefined]);
+  });
+
   it('uses the request model over the default (the critic model)', async () => {
     const s = await start((r) => ({ text: `I am ${r.model}` }));
     const model = createOpenAIModel({ baseURL: s.baseURL, model: 'actor', env: {} });
