@@ -44,6 +44,20 @@ export interface ProcessResult {
 
 const MiB = 1024 * 1024;
 
+/** Process groups still running. If this process exits first (a test runner ending, an editor shutting down),
+ * they are killed on the way out: a detached test run must never outlive the program that started it. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const group of liveGroups) killGroup(group, 'SIGKILL');
+  });
+}
+
 /** Runs a process in its own process group; resolves when it has exited and its group is gone. */
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = Date.now();
@@ -63,6 +77,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = child.pid;
+    if (pid !== undefined) trackGroup(pid);
     const timers: NodeJS.Timeout[] = [];
     const finish = (exitCode: number | null, exitSignal: string | null, spawnError?: string) => {
       if (settled) return;
@@ -70,7 +85,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       for (const t of timers) clearTimeout(t);
       options.signal?.removeEventListener('abort', onAbort);
       // Leftover grandchildren (workers, servers a test started) must not outlive the run.
-      if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      if (pid !== undefined) {
+        killGroup(pid, 'SIGKILL');
+        liveGroups.delete(pid);
+      }
       resolve({
         exitCode, exitSignal, timedOut, aborted, durationMs: Date.now() - started,
         stdout: stdout.text(), stderr: stderr.text(), output: output.text(), spawnError,
