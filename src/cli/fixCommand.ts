@@ -137,6 +137,10 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   } else if (result.patch) {
     process.stdout.write(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
+  if (result.status === 'improved' && result.best && !args.json) {
+    const b = result.best;
+    process.stderr.write(`reflect: the change above is the best attempt, NOT a verified fix (${b.targetsPassed}/${b.targetsTotal} target tests pass${b.newFailures.length ? `, breaks ${b.newFailures.length} other test(s)` : ''}); nothing was written\n`);
+  }
   if (result.status === 'verified') {
     process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; your files are unchanged (pass --apply to write it)\n');
     return 0;
