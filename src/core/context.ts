@@ -62,20 +62,19 @@ export async function buildContext(input: ContextInput): Promise<BuiltContext> {
   const quoted = new Set<string>();
   for (const failure of input.failures) {
     add({ rank: 0, text: evidence(failure) });
+    // The test file may be unreadable (another language, deleted): the stack still leads to the source.
     const testFile = await load(failure.file);
-    if (testFile) {
-      const block = testBlock(testFile, failure);
-      if (block) add({ rank: 1, text: excerpt(testFile, block.startRow, block.endRow, `Test \`${block.name}\``), file: testFile.path });
-      const defs = await functionsUnderTest(failure, testFile, block, load, input.isTestFile ?? (() => false));
-      for (const { file, def, why, marks } of defs) {
-        const key = `${file.path}:${def.startRow}`;
-        if (quoted.has(key)) continue;
-        quoted.add(key);
-        const parent = sections.length;
-        add({ rank: 2, text: excerpt(file, def.startRow, def.endRow, `${def.kind === 'class' ? 'Class' : 'Function'} \`${def.qualified}\` (${why})`, marks), file: file.path, symbol: def.qualified });
-        const sigs = await calleeSignatures(file, def, load, quoted);
-        if (sigs.length) add({ rank: 3, parent, text: `What \`${def.qualified}\` calls:\n${sigs.map((s) => `- ${s}`).join('\n')}` });
-      }
+    const block = testFile && testBlock(testFile, failure);
+    if (testFile && block) add({ rank: 1, text: excerpt(testFile, block.startRow, block.endRow, `Test \`${block.name}\``), file: testFile.path });
+    const defs = await functionsUnderTest(failure, testFile, block, load, input.isTestFile ?? (() => false));
+    for (const { file, def, why, marks } of defs) {
+      const key = `${file.path}:${def.startRow}`;
+      if (quoted.has(key)) continue;
+      quoted.add(key);
+      const parent = sections.length;
+      add({ rank: 2, text: excerpt(file, def.startRow, def.endRow, `${def.kind === 'class' ? 'Class' : 'Function'} \`${def.qualified}\` (${why})`, marks), file: file.path, symbol: def.qualified });
+      const sigs = await calleeSignatures(file, def, load, quoted);
+      if (sigs.length) add({ rank: 3, parent, text: `What \`${def.qualified}\` calls:\n${sigs.map((s) => `- ${s}`).join('\n')}` });
     }
   }
   return fitBudget(sections, Math.max(0, input.tokenBudget) * 4);
@@ -132,7 +131,7 @@ interface Found { file: FileInfo; def: Definition; why: string; marks: number[] 
 
 /** Functions on the failing stack in source files; without such frames, the imported functions the test calls. */
 async function functionsUnderTest(
-  f: TestResult, testFile: FileInfo, block: { startRow: number; endRow: number } | undefined, load: Load, isTestFile: (p: string) => boolean,
+  f: TestResult, testFile: FileInfo | undefined, block: { startRow: number; endRow: number } | undefined, load: Load, isTestFile: (p: string) => boolean,
 ): Promise<Found[]> {
   const frames = [...(f.failure?.frames ?? [])];
   const loc = f.failure?.location;
@@ -146,7 +145,7 @@ async function functionsUnderTest(
     if (same) same.marks.push(frame.line - 1);
     else found.push({ file, def, why: `on the failing stack at ${frame.file}:${frame.line}`, marks: [frame.line - 1] });
   }
-  if (found.length || !block || !testFile.outline) return found;
+  if (found.length || !block || !testFile?.outline) return found;
   const seen = new Set<string>();
   for (const call of testFile.outline.calls.filter((c) => c.row >= block.startRow && c.row <= block.endRow)) {
     const hit = await resolveCall(testFile, call.object, call.name, load);
@@ -204,10 +203,25 @@ async function calleeSignatures(file: FileInfo, def: Definition, load: Load, quo
 /** A fenced excerpt with 1-based line numbers; `marks` (0-based rows) are flagged with '>'. */
 function excerpt(file: FileInfo, startRow: number, endRow: number, title: string, marks: number[] = []): string {
   const width = String(endRow + 1).length;
-  const body = file.lines.slice(startRow, endRow + 1)
-    .map((l, k) => `${String(startRow + k + 1).padStart(width)}${marks.includes(startRow + k) ? '>' : '|'} ${l}`.trimEnd());
+  const line = (row: number) => `${String(row + 1).padStart(width)}${marks.includes(row) ? '>' : '|'} ${file.lines[row] ?? ''}`.trimEnd();
+  const body: string[] = [];
+  // A very long function is shown as its header plus the lines around the failing ones (or its beginning).
+  const shown = shownRows(startRow, endRow, marks);
+  for (let row = startRow; row <= endRow; row++) {
+    if (shown(row)) body.push(line(row));
+    else if (shown(row - 1) || row === startRow) body.push(`${' '.repeat(width)}  …`);
+  }
   const lang = file.language ? FENCE_LANG[file.language] : '';
   return `### ${file.path}:${startRow + 1}-${endRow + 1} ${title}\n\`\`\`${lang}\n${body.join('\n')}\n\`\`\``;
+}
+
+const MAX_EXCERPT_LINES = 80;
+const AROUND_MARK = 15;
+
+function shownRows(startRow: number, endRow: number, marks: number[]): (row: number) => boolean {
+  if (endRow - startRow < MAX_EXCERPT_LINES) return () => true;
+  if (marks.length === 0) return (row) => row < startRow + MAX_EXCERPT_LINES - 1 || row === endRow;
+  return (row) => row === startRow || row === endRow || marks.some((m) => Math.abs(row - m) <= AROUND_MARK);
 }
 
 function fitBudget(sections: Section[], maxChars: number): BuiltContext {

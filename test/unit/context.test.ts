@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { buildContext } from '../../src/core/context';
 import type { TestResult } from '../../src/core/types';
 import { createSourceFiles } from '../../src/node/sourceFiles';
@@ -131,6 +133,20 @@ At: py/tests/test_calc.py:5
 What \`mean\` calls:
 - py/calc.py:5  def total(xs)`);
     assert.deepStrictEqual(ctx.files, ['py/tests/test_calc.py', 'py/calc.py']);
+  });
+
+  it('shows a very long function as its first and last lines plus the lines around the failing one', async () => {
+    const failure: TestResult = {
+      id: 'test/report.test.js::report', file: 'test/report.test.js', name: 'report', status: 'failed', durationMs: 1,
+      failure: { message: 'too many rows', location: { file: 'src/report.js', line: 60 }, frames: [{ file: 'src/report.js', line: 60 }] },
+    };
+    const ctx = await buildContext({ failures: [failure], files, syntax, tokenBudget: 4000 });
+    const lines = fs.readFileSync(path.join(fixturePath('context-project'), 'src/report.js'), 'utf8').split('\n');
+    const row = (n: number) => `${String(n).padStart(3)}${n === 60 ? '>' : '|'} ${lines[n - 1]}`;
+    const expected = ['### src/report.js:1-101 Function `report` (on the failing stack at src/report.js:60)', '```js', row(1), '     …'];
+    for (let n = 45; n <= 75; n++) expected.push(row(n));
+    expected.push('     …', row(101), '```');
+    assert.strictEqual(ctx.text, `## Failing test: report (test/report.test.js)\nMessage: too many rows\nAt: src/report.js:60\n\n${expected.join('\n')}`);
   });
 
   it('drops signatures, then functions, then test blocks to fit the budget, keeping every failure\'s evidence', async () => {
