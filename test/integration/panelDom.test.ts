@@ -249,6 +249,17 @@ describe('trace panel in chromium', function () {
     assert.deepStrictEqual(await postedBy(page), [{ type: 'ready' }]);
   });
 
+  it('shows a running run’s live model text from a snapshot (a view shown again mid-stream)', async () => {
+    const round1 = eventsOfRound(events, 1);
+    const deltas = round1.slice(0, round1.findIndex((e) => e.type === 'model-call'));
+    const running = hostRun('run-1', 'Fix range', [...events.slice(0, 3), ...deltas]);
+    page = await openPanel(browser, server);
+    await sendToView(page, [{ type: 'snapshot', runs: [running], activeRunId: 'run-1' }]);
+    assert.strictEqual(await text(page, '[data-testid="stream"]'), running.streams[0].text);
+    assert.strictEqual(await text(page, '[data-testid="run-status"]'), 'Running… round 1');
+    assert.strictEqual(await visible(page, 'button[data-action="stop"]'), true);
+  });
+
   it('announces status changes to screen readers and labels its controls', async () => {
     page = await openPanel(browser, server);
     await sendToView(page, [{ type: 'snapshot', runs: [] }, ...startMessages('run-1', 'Fix range', events)]);
