@@ -5,7 +5,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestSelector } from '../../core/types';
-import type { ProcessResult } from '../processTree';
 import { parseEvents, ReporterEvent } from './reporterEvents';
 import type { RunContext } from './runWithAdapter';
 
@@ -76,9 +75,4 @@ export function displayCommand(parts: string[]): string {
 export function shortPath(ctx: RunContext, file: string): string {
   const rel = path.relative(ctx.root, file);
   return rel.startsWith('..') ? file : rel;
-}
-
-/** True when the process failed before our reporter wrote anything. */
-export function nothingReported(ctx: RunContext, proc: ProcessResult): boolean {
-  return !proc.timedOut && readEvents(ctx).length === 0;
 }

@@ -66,7 +66,7 @@ export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRun
 async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined): Promise<TestReport> {
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reflect-run-'));
   const ctx: RunContext = {
-    root: request.root, only: only?.map((s) => ({ ...s, file: normalise(s.file) })), tmpDir,
+    root: path.resolve(request.root), only: only?.map((s) => ({ ...s, file: normalise(s.file) })), tmpDir,
     eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   const progress = request.onProgress ? watchProgress(ctx.eventsFile, adapter.framework, request.onProgress) : undefined;

@@ -118,7 +118,8 @@ export const vitestAdapter: FrameworkAdapter = {
     if (!nodeApi || !runners) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
     const reporter = writeReporter(ctx, 'reflect-vitest-reporter.mjs', VITEST_REPORTER);
     const big = Math.max(ctx.timeoutMs * 2, 5000);
-    const options: Record<string, unknown> = { run: true, watch: false, reporters: [reporter], testTimeout: big, hookTimeout: big };
+    // No results cache: it would be written into node_modules/.vite, which scratch copies share with the user.
+    const options: Record<string, unknown> = { run: true, watch: false, reporters: [reporter], testTimeout: big, hookTimeout: big, cache: false };
     if (!hasOwnRunner(ctx.root)) options.runner = writeReporter(ctx, 'reflect-vitest-runner.mjs', vitestRunnerSource(runners));
     const names = selectedNames(ctx.only);
     // Vitest matches the names joined by spaces, suites first; the file name may or may not lead.
