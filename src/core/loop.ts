@@ -194,10 +194,23 @@ async function runSession(
       let verified: TestedCandidate | undefined;
       await forEachBounded(toTest, options.concurrency, () => verified !== undefined || signal.aborted, async (candidate, slot) => {
         pool[slot] ??= await deps.scratch.create();
-        const result = await testCandidate(candidate, pool[slot], {
-          runner: deps.runner, targets, targetIds, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries,
-          fullBaseline: getFullBaseline, signal, now: () => clock.now(),
-        });
+        let result: TestedCandidate;
+        try {
+          result = await testCandidate(candidate, pool[slot], {
+            runner: deps.runner, targets, targetIds, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries,
+            fullBaseline: getFullBaseline, signal, now: () => clock.now(),
+          });
+        } catch (error) {
+          if (signal.aborted) return;
+          // A copy that could not be written or reset is replaced; the candidate is recorded as not testable.
+          const broken = pool[slot];
+          pool[slot] = await deps.scratch.create();
+          await broken.dispose().catch(() => undefined);
+          const rejected: Candidate = { ...candidate, status: 'rejected', score: -1, rejectReason: `it could not be tested: ${(error as Error).message}` };
+          round.candidates[candidate.index] = rejected;
+          push({ type: 'candidate-result', round: index, candidate: rejected });
+          return;
+        }
         if (signal.aborted) return;
         tested.set(candidate.id, result);
         round.candidates[candidate.index] = result.candidate;

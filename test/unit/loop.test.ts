@@ -162,6 +162,23 @@ describe('runReflection (the loop, with an in-memory world)', () => {
     assert.strictEqual(end.trace.rounds[0].candidates[0].rejectReason, 'the reply contains no SEARCH/REPLACE block');
   });
 
+  it('records a candidate whose scratch copy cannot be written as untestable and goes on with a fresh copy', async () => {
+    const w = world(SRC, TESTS);
+    const scratch = {
+      async create() {
+        const ws = await w.scratch.create();
+        return { ...ws, apply: async (c: { path: string; after: string }[]) => { if (c[0].after === 'a * b') throw new Error('EACCES: permission denied'); return ws.apply(c); } };
+      },
+    };
+    const { d } = deps(w, () => [prop('times', change('src/sum.js', 'a * b')), prop('plus', change('src/sum.js', 'a + b'))]);
+    const { result, events } = await drain(runReflection({ ...d, scratch }, opts({ concurrency: 1 }), new AbortController().signal));
+    const first = events.find((e) => e.type === 'candidate-result');
+    assert.ok(first?.type === 'candidate-result');
+    assert.strictEqual(first.candidate.rejectReason, 'it could not be tested: EACCES: permission denied');
+    assert.strictEqual(result.status, 'verified');
+    assert.deepStrictEqual(w.stats().disposed, w.stats().created);
+  });
+
   it('stops on stagnation when the same failure repeats two rounds in a row', async () => {
     const w = world(SRC, TESTS);
     let n = 0;
