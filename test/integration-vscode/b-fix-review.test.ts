@@ -87,6 +87,28 @@ describe('Fix Failing Tests with the built-in provider, then inline review', () 
     assert.strictEqual(doc.getText(), `// a note added after the run\n${original.replace(BUGGY_LINE, FIXED_LINE)}`);
   });
 
+  it('shows CodeLens actions, a hover with the motivating critique sentence, and the candidate in a diff editor', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('reflect.reviewBest', outcome.runId);
+    const uri = fileUri(SOURCE);
+    const [hunk] = s.inlineReview.hunks(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.filter((l) => l.command?.command.startsWith('reflect.')).map((l) => l.command!.title);
+    assert.deepStrictEqual(titles, ['$(check) Accept hunk 1/1', '$(close) Reject', 'Accept All', 'Reject All', '$(diff) Open in Diff Editor']);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(hunk.line!, 4));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    // The sentence goes in as plain text: MarkdownString.appendText escapes markdown and turns spaces into &nbsp;.
+    const plain = text.replace(/&nbsp;/g, ' ').replace(/[\\*]/g, '');
+    assert.ok(hunk.why.length > 10, `no motivating sentence: ${hunk.why}`);
+    assert.ok(plain.includes(`Why: ${hunk.why.replace(/\*/g, '')}`), `hover lacks the critique sentence: ${plain}`);
+    await vscode.commands.executeCommand('reflect.openDiff', uri);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'no diff editor opened');
+    const right = (tab!.input as vscode.TabInputTextDiff).modified;
+    assert.strictEqual(right.scheme, 'reflect-candidate');
+    assert.strictEqual((await vscode.workspace.openTextDocument(right)).getText(), outcome.result!.best!.changes[0].after);
+  });
+
   it('exports the trace as JSON and Markdown', async () => {
     const s = await services();
     const dir = vscode.Uri.file(require('os').tmpdir());
