@@ -33,6 +33,15 @@ export function numberShifts(node: SyntaxNode, ctx: RuleContext): void {
   if (n > 2) ctx.replace(node, fmt(1), 'literal', 0.2);
 }
 
+/** `' '` → `''` and `''` → `' '`: a separator or padding that is wrong. Longer strings are left alone. */
+export function stringShifts(node: SyntaxNode, ctx: RuleContext): void {
+  const m = /^(['"])(.{0,1})\1$/s.exec(node.text);
+  if (!m) return;
+  const [, q, body] = m;
+  if (body === '') ctx.replace(node, `${q} ${q}`, 'literal', 0.25);
+  else if (/^[\s,;:.\-_|/]$/.test(body)) ctx.replace(node, `${q}${q}`, 'literal', 0.35);
+}
+
 /** `e` → `e - 1`, `e + 1`: a bound or index off by one. Literals are left to `numberShifts`. */
 export function boundaryShifts(expr: SyntaxNode, ctx: RuleContext, prior: number): void {
   if (/^(number|integer|float|string|true|false|null|undefined|none)$/.test(expr.type)) return;

@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, statementEdits, swapsFor, type Alternative,
+  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
@@ -87,6 +87,7 @@ export function javascriptRules(node: SyntaxNode, ctx: RuleContext): void {
     case 'true': ctx.replace(node, 'false', 'boolean', 0.7); return;
     case 'false': ctx.replace(node, 'true', 'boolean', 0.7); return;
     case 'number': return numberShifts(node, ctx);
+    case 'string': if (!isModuleName(node)) stringShifts(node, ctx); return;
     case 'parenthesized_expression': return condition(node, ctx);
     case 'assignment_expression': return assignmentInCondition(node, ctx);
     case 'property_identifier': return methodSwaps(node, JS_METHODS, ctx);
@@ -184,4 +185,10 @@ function identifier(node: SyntaxNode, ctx: RuleContext): void {
 
 function isJsStatement(n: SyntaxNode): boolean {
   return /(_statement|_declaration)$/.test(n.type) && n.type !== 'empty_statement';
+}
+
+/** Strings naming a module (`require('x')`, imports) are not data. */
+function isModuleName(node: SyntaxNode): boolean {
+  const p = node.parent;
+  return !!p && (/import|export/.test(p.type) || p.type === 'arguments' && /^require\b/.test(p.parent?.text ?? ''));
 }

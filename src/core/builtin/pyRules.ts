@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, statementEdits, swapsFor, type Alternative,
+  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
@@ -75,6 +75,7 @@ export function pythonRules(node: SyntaxNode, ctx: RuleContext): void {
     case 'true': ctx.replace(node, 'False', 'boolean', 0.7); return;
     case 'false': ctx.replace(node, 'True', 'boolean', 0.7); return;
     case 'integer': case 'float': return numberShifts(node, ctx);
+    case 'string': if (!isModuleName(node)) stringShifts(node, ctx); return;
     case 'identifier': return identifier(node, ctx);
     case 'argument_list': {
       argumentSwaps(node, ctx);
@@ -189,4 +190,10 @@ function identifier(node: SyntaxNode, ctx: RuleContext): void {
 function isPyStatement(n: SyntaxNode): boolean {
   return /(_statement|_definition)$/.test(n.type) && n.type !== 'pass_statement' && n.type !== 'import_statement' &&
     n.type !== 'import_from_statement' && !(n.type === 'expression_statement' && n.namedChildren[0]?.type === 'string');
+}
+
+/** Strings naming a module (`require('x')`, imports) are not data. */
+function isModuleName(node: SyntaxNode): boolean {
+  const p = node.parent;
+  return !!p && (/import|export/.test(p.type) || p.type === 'arguments' && /^require\b/.test(p.parent?.text ?? ''));
 }

@@ -53,6 +53,13 @@ describe('built-in mutation operators', () => {
     assert.ok(fixed.includes('function f(a) {\n  return g(a, 1);\n}\n'), fixed.join('\n---\n'));
   });
 
+  it('empties a one-character separator but leaves module names alone', async () => {
+    const text = "const p = require('x');\nconst f = (xs) => xs.join(' ');\n";
+    const ms = await mutate('javascript', text);
+    assert.ok(results(text, ms).includes(text.replace("join(' ')", "join('')")));
+    assert.ok(ms.every((m) => m.from !== "'x'"));
+  });
+
   it('turns an assignment in a condition into a comparison', async () => {
     const text = 'function f(x) {\n  if (x = 2) return 1;\n  return 0;\n}\n';
     assert.ok(results(text, await mutate('javascript', text)).includes(text.replace('x = 2', 'x === 2')));
