@@ -10,6 +10,7 @@ import type { TestRunRequest } from '../../core/ports';
 import type { FrameworkId, TestReport, TestResult, TestSelector } from '../../core/types';
 import { CappedText, ProcessResult, runProcess } from '../processTree';
 import { EventOutcome, FILE_ERROR_NAME, isSelected, normalise, summarise } from './reporterEvents';
+import { WorkspacePaths } from './stackFrames';
 
 /** What one run of a framework needs to know. */
 export interface RunContext {
@@ -65,8 +66,11 @@ export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRun
 
 async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined): Promise<TestReport> {
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reflect-run-'));
+  const root = path.resolve(request.root);
+  const paths = new WorkspacePaths(root);
   const ctx: RunContext = {
-    root: path.resolve(request.root), only: only?.map((s) => ({ ...s, file: normalise(s.file) })), tmpDir,
+    // Selectors may name files absolutely or with "./"; reports use workspace-relative paths.
+    root, only: only?.map((s) => ({ ...s, file: path.isAbsolute(s.file) ? paths.relativeOrSelf(s.file) : normalise(s.file) })), tmpDir,
     eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
   const progress = request.onProgress ? watchProgress(ctx.eventsFile, adapter.framework, request.onProgress) : undefined;
