@@ -3,9 +3,8 @@
  * user's files are never touched until they accept a change.
  *
  * Layout: <os.tmpdir()>/reflect-scratch/<pid>-<random>/{owner.json, <folder name>/}. Keeping the folder's own name
- * keeps tools that look at it (package names, pytest rootdir) unchanged. Dependency folders are symbolically
- * linked (cheap even with 100k files), caches are left out, everything else is copied (tests write files, and a
- * hard link would write through to the user's copy).
+ * keeps tools that look at it (package names, pytest rootdir) unchanged. What is linked, left out or copied is
+ * decided in workspaceCopy.ts.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -13,7 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
 import type { FileChange } from '../core/types';
-import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
+import { insideRoot, normalizeRelative } from './sourceFiles';
+import { copyTree, ignoredDirectories } from './workspaceCopy';
 
 /** Where scratch copies live unless told otherwise. */
 export function defaultScratchBase(): string {
@@ -214,92 +214,4 @@ function forgetBytecode(abs: string): void {
     return;
   }
   for (const n of names) if (n.startsWith(stem) && n.endsWith('.pyc')) fs.rmSync(path.join(cache, n), { force: true });
-}
-
-type Treatment = 'copy' | 'link' | 'skip';
-
-/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
-function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
-  if (CACHE_FOLDERS.has(name)) return 'skip';
-  if (DEPENDENCY_FOLDERS.has(name)) return 'link';
-  if (BUILD_FOLDERS.has(name)) return 'copy';
-  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
-  return 'copy';
-}
-
-/**
- * Copies asynchronously, a folder's entries in parallel: the extension host must not freeze while a large
- * workspace is copied, and the thread pool overlaps the many small file copies.
- */
-async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): Promise<void> {
-  const entries = await fs.promises.readdir(src, { withFileTypes: true });
-  await Promise.all(entries.map(async (e) => {
-    const from = path.join(src, e.name);
-    const to = path.join(dst, e.name);
-    if (from === exclude) return;
-    if (e.isDirectory()) {
-      const rel = path.relative(root, from).split(path.sep).join('/');
-      const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link') await fs.promises.symlink(from, to, 'dir');
-      else if (how === 'copy') {
-        await fs.promises.mkdir(to);
-        await copyTree(from, to, root, ignored, exclude);
-      }
-    } else if (e.isFile()) {
-      // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.
-      await fs.promises.copyFile(from, to, fs.constants.COPYFILE_FICLONE);
-    } else if (e.isSymbolicLink()) {
-      await fs.promises.symlink(linkTarget(from, root), to);
-    }
-  }));
-}
-
-/** A link inside the workspace stays relative (it then points into the copy); one leaving it becomes absolute. */
-function linkTarget(link: string, root: string): string {
-  const target = fs.readlinkSync(link);
-  const resolved = path.resolve(path.dirname(link), target);
-  const rel = path.relative(root, resolved);
-  const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-  if (path.isAbsolute(target)) return inside ? path.relative(path.dirname(link), resolved) || '.' : target;
-  return inside ? target : resolved;
-}
-
-interface IgnoredDirs {
-  /** Names matched at any depth (`.gitignore` lines without an inner slash). */
-  names: Set<string>;
-  /** Workspace-relative folder paths (lines with a slash inside). */
-  paths: Set<string>;
-}
-
-/** Plain folder entries of the root `.gitignore` (globs and negations are left out: they are not cheap to honour). */
-function ignoredDirectories(root: string): IgnoredDirs {
-  const result: IgnoredDirs = { names: new Set(), paths: new Set() };
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, '.gitignore'), 'utf8');
-  } catch {
-    return result;
-  }
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!') || /[*?[\]\\]/.test(line)) continue;
-    const clean = line.replace(/^\/+/, '').replace(/\/+$/, '');
-    if (!clean || clean.split('/').includes('..')) continue;
-    const anchored = line.startsWith('/') || clean.includes('/');
-    if (anchored) {
-      const abs = path.join(root, clean);
-      if (isDirectory(abs)) result.paths.add(clean);
-    } else {
-      result.names.add(clean);
-    }
-  }
-  return result;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.lstatSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
