@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run bench -- --suite FILE.jsonl [options]
   --test-timeout MS           per test run (default 10000)
   --max-seconds S             hard limit per problem (default 60)
   --candidates N              built-in candidates per round (default 60)
-  --round-seconds S           built-in seconds per round (default 20)
+  --round-seconds S           built-in seconds per round (default 28)
   --python PATH               Python interpreter for Python problems (default: python3's real executable)`;
 
 interface BenchArgs {
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 
 function parseArgs(argv: string[]): BenchArgs {
   const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
-    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, maxSeconds: 60, candidates: 60, roundSeconds: 20, provider: 'builtin',
+    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin',
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
