@@ -41,6 +41,17 @@ export function candidateStatusLabel(s: CandidateStatus, runEnded = false): stri
   return s === 'pending' && runEnded ? 'Not tested' : STATUS_LABELS[s];
 }
 
+/** Most conclusive first, so the summary leads with the news. */
+const STATUS_ORDER: CandidateStatus[] = ['verified', 'passed-targets', 'improved', 'failed', 'rejected', 'pending'];
+
+/** "3 candidates: 2 improved, 1 failed" ('' when there are none yet). */
+export function candidateCounts(candidates: CandidateView[], runEnded = false): string {
+  if (candidates.length === 0) return '';
+  const counts = STATUS_ORDER.map((s) => [s, candidates.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0);
+  const noun = candidates.length === 1 ? 'candidate' : 'candidates';
+  return `${candidates.length} ${noun}: ${counts.map(([s, n]) => `${n} ${candidateStatusLabel(s, runEnded).toLowerCase().replace('…', '')}`).join(', ')}`;
+}
+
 /**
  * What the run is doing ("Running… round 2") or how it ended ("verified: r2c1 passes …"). The raw RunStatus word is
  * kept so that people and UI tests read the same status.

@@ -11,7 +11,7 @@ import { h, replaceChildren } from './dom';
 import { baselineText, formatDuration, formatTokens, runStatusText } from './format';
 import type { PanelChange } from './panelModel';
 import { findCandidate } from './panelModel';
-import { createRound, updateRound } from './roundView';
+import { createRound, updateRound, updateRoundMeta } from './roundView';
 import type { RoundElements } from './roundView';
 
 export interface PanelView {
@@ -42,9 +42,11 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     h('label', { for: 'retry-hint' }, 'Hint for another try'),
     h('div', { class: 'retry-row' }, hint, h('button', { type: 'submit', 'data-action': 'retry' }, 'Retry')),
   );
+  const reviewBest = h('button', { type: 'button', 'data-action': 'review', class: 'review-best' }, 'Review best');
   const finishedActions = h(
     'div',
     { class: 'finished-actions' },
+    reviewBest,
     h('button', { type: 'button', 'data-action': 'reject', class: 'secondary', 'aria-label': 'Reject this run’s result' }, 'Reject'),
     retryForm,
   );
@@ -107,6 +109,12 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     setText(meta, parts.join(' · '));
     stop.hidden = run.status !== 'running';
     finishedActions.hidden = run.status === 'running';
+    const best = findCandidate(run, run.bestCandidateId);
+    reviewBest.hidden = !best || !best.diff;
+    if (best) {
+      reviewBest.dataset.candidateId = best.id;
+      reviewBest.setAttribute('aria-label', `Review the best candidate, ${best.round}.${best.index + 1}, inline`);
+    }
   }
 
   function setText(el: HTMLElement, value: string): void {
@@ -213,7 +221,7 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
     updateHeader(selected);
     baseline.textContent = baselineText(selected.baseline, selected.baselineRunning);
     for (const r of selected.rounds) {
-      updateRound(ensureRound(r.index), r);
+      updateRound(ensureRound(r.index), r, selected.status !== 'running');
       for (const c of r.candidates) renderOneCandidate(selected, r.index, c.id);
     }
     for (const s of selected.streams) {
@@ -236,10 +244,15 @@ export function createPanelView(root: HTMLElement, post: (m: ViewMessage) => voi
       }
       else if (ch.kind === 'round') {
         const r = run.rounds.find((x) => x.index === ch.round);
-        if (r) updateRound(ensureRound(ch.round), r);
+        if (r) updateRound(ensureRound(ch.round), r, run.status !== 'running');
         updateHeader(run);
-      } else if (ch.kind === 'candidate') renderOneCandidate(run, ch.round, ch.candidateId);
+      } else if (ch.kind === 'candidate') {
+        renderOneCandidate(run, ch.round, ch.candidateId);
+        const r = run.rounds.find((x) => x.index === ch.round);
+        if (r) updateRoundMeta(ensureRound(ch.round), r, run.status !== 'running');
+      }
       else if (ch.kind === 'best') {
+        updateHeader(run);
         for (const id of [ch.previous, ch.current]) {
           const el = id !== undefined ? candidateEls.get(id) : undefined;
           if (el) setBestMark(el, id === run.bestCandidateId);

@@ -6,7 +6,7 @@
  */
 import type { RoundView } from '../protocol';
 import { h, replaceChildren } from './dom';
-import { callText, formatDuration, formatTokens } from './format';
+import { callText, candidateCounts, formatDuration, formatTokens } from './format';
 
 /** The live parts of a rendered round. */
 export interface RoundElements {
@@ -46,13 +46,19 @@ export function createRound(index: number): RoundElements {
   return { section, meta, calls, candidates, critiqueBlock, critiqueAuthor, critique };
 }
 
-/** Updates a round's tokens, time, calls and critique from the model. */
-export function updateRound(els: RoundElements, r: RoundView): void {
-  const parts = [formatTokens(r.tokens)];
+/** Updates the round's one-line summary: its candidates by status, tokens and time. */
+export function updateRoundMeta(els: RoundElements, r: RoundView, runEnded: boolean): void {
+  const parts = [candidateCounts(r.candidates, runEnded), formatTokens(r.tokens)].filter(Boolean);
   if (r.durationMs !== undefined) parts.push(formatDuration(r.durationMs));
-  if (!r.ended) parts.push('in progress');
-  els.meta.textContent = parts.join(' · ');
+  if (!r.ended && !runEnded) parts.push('in progress');
+  const text = parts.join(' · ');
+  if (els.meta.textContent !== text) els.meta.textContent = text;
   els.section.classList.toggle('ended', r.ended);
+}
+
+/** Updates a round's summary, calls and critique from the model. */
+export function updateRound(els: RoundElements, r: RoundView, runEnded: boolean): void {
+  updateRoundMeta(els, r, runEnded);
 
   replaceChildren(els.calls, ...r.calls.map((c) => h('li', { class: c.error ? 'call failed' : 'call' }, callText(c))));
   els.calls.hidden = r.calls.length === 0;

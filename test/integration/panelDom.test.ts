@@ -94,12 +94,17 @@ describe('trace panel in chromium', function () {
       await page.$$eval('[data-candidate-id="r3c3"] .verdict li', (els) => els.map((e) => e.textContent)),
       ['Rejected: it edits the test file test/range.test.js; tests are read-only unless test edits are allowed'],
     );
-    // Review is offered on tested candidates only, never on a rejected one.
+    // Review is offered on tested candidates only, never on a rejected one; the run's actions add one for the best.
     assert.deepStrictEqual(
-      await page.$$eval('button[data-action="review"]', (els) => els.map((e) => e.getAttribute('data-candidate-id'))),
+      await page.$$eval('.candidate button[data-action="review"]', (els) => els.map((e) => e.getAttribute('data-candidate-id'))),
       ['r1c1', 'r1c2', 'r1c3', 'r2c1', 'r2c2', 'r2c3', 'r3c1', 'r3c2'],
     );
-    assert.match(await page.$eval('.round[data-round="1"] .round-meta', (e) => e.textContent ?? ''), /^3,840 in · 580 out tokens · 9\.3 s$/);
+    assert.deepStrictEqual(
+      await page.$eval('.run-actions button[data-action="review"]', (e) => [e.getAttribute('data-candidate-id'), e.textContent, e.getAttribute('aria-label')]),
+      ['r3c1', 'Review best', 'Review the best candidate, 3.1, inline'],
+    );
+    assert.strictEqual(await text(page, '.round[data-round="1"] .round-meta'), '3 candidates: 2 improved, 1 failed · 3,840 in · 580 out tokens · 9.3 s');
+    assert.strictEqual(await text(page, '.round[data-round="3"] .round-meta'), '3 candidates: 1 verified, 1 failed, 1 rejected · 2,160 in · 420 out tokens · 9.8 s');
     assert.deepStrictEqual(await page.$$eval('.round[data-round="1"] .calls li', (els) => els.map((e) => e.textContent)), [
       'actor · gpt-4o-mini · 1,920 in · 420 out tokens · 3.4 s',
       'critic · gpt-4o-mini · 1,920 in · 160 out tokens · 1.2 s',
@@ -116,6 +121,7 @@ describe('trace panel in chromium', function () {
     assert.deepStrictEqual(await candidates(page), ['r1c1:improved:', 'r1c2:pending:', 'r1c3:pending:']);
     assert.deepStrictEqual(await page.$$eval('[data-status="pending"] .badge.status-pending', (els) => els.map((e) => e.textContent)), ['Not tested', 'Not tested']);
     assert.strictEqual(await text(page, '[data-testid="run-status"]'), 'cancelled: cancelled during round 1');
+    assert.match(await text(page, '.round[data-round="1"] .round-meta'), /^3 candidates: 1 improved, 2 not tested · /);
   });
 
   it('colours diff lines with the theme’s diff and git decoration colours', async () => {
@@ -175,6 +181,7 @@ describe('trace panel in chromium', function () {
     await page.focus('button[data-action="export"][data-format="json"]');
     await page.keyboard.press('Space');
     await page.click('button[data-action="export"][data-format="markdown"]');
+    await page.click('text=Review best');
     assert.deepStrictEqual((await postedBy(page)).slice(1), [
       { type: 'stop', runId: 'run-1' },
       { type: 'review', runId: 'run-1', candidateId: 'r3c1' },
@@ -182,6 +189,7 @@ describe('trace panel in chromium', function () {
       { type: 'retry', runId: 'run-1', hint: 'the step can be negative' },
       { type: 'export', runId: 'run-1', format: 'json' },
       { type: 'export', runId: 'run-1', format: 'markdown' },
+      { type: 'review', runId: 'run-1', candidateId: 'r3c1' },
     ]);
     assert.strictEqual(await page.inputValue('#retry-hint'), '');
   });
