@@ -13,7 +13,7 @@ export type Token = [TokenKind | '', string];
 const JS_KEYWORDS = new Set(
   ('break case catch class const continue debugger default delete do else export extends false finally for function if ' +
     'import in instanceof let new null return super switch this throw true try typeof undefined var void while with yield ' +
-    'async await of static get set interface type enum implements private protected public readonly as from').split(' '),
+    'async await from of static get set interface type enum implements private protected public readonly as').split(' '),
 );
 const PY_KEYWORDS = new Set(
   ('False None True and as assert async await break class continue def del elif else except finally for from global if ' +
