@@ -102,7 +102,7 @@ function markdownSummary(meta: Record<string, unknown>, f: BenchFigures, results
 
 /** Two panels: cumulative fix rate by round (bars), and the distribution of time to fix (cumulative line). */
 function chartSvg(f: BenchFigures, results: ProblemResult[]): string {
-  const W = 720, H = 300, pad0 = 40;
+  const W = 760, H = 300, pad0 = 58;
   const panelW = (W - 3 * pad0) / 2, panelH = H - 2 * pad0 - 10;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
