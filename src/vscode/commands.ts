@@ -12,6 +12,7 @@ import { clearApiKey, promptAndStoreApiKey } from './secrets';
 import type { RunStatusItem } from './statusBar';
 import { functionAtLine, testAtLine, testItemSelector } from './testSelectors';
 import type { TracePanel } from './tracePanel';
+import { ensureTrusted } from './trust';
 import { relativePath, targetFolder } from './workspaceFiles';
 
 export interface Services {
@@ -40,7 +41,9 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
     const rec = runs.get(runId);
     const candidate = candidateId ? rec?.candidates.get(candidateId) : rec?.result?.best;
     if (!rec || !candidate) {
-      void vscode.window.showInformationMessage('Reflect has no candidate to review yet: run "Reflect: Fix Failing Tests" first.');
+      void vscode.window.showInformationMessage(rec || !runId
+        ? 'Reflect has no candidate to review yet: run "Reflect: Fix Failing Tests" first.'
+        : 'Reflect no longer has the files of this run (they are kept until the window reloads): run it again to review a fix.');
       return false;
     }
     // Why a hunk exists: the candidate's own rationale, else the critique that preceded its round, else its round's.
@@ -76,6 +79,11 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
   }
 
   async function run(id: string, args: unknown[]): Promise<unknown> {
+    // Refuse before asking anything (an instruction, tests to pick) when nothing may run anyway.
+    if (id.startsWith('reflect.fix') && !ensureTrusted()) {
+      log.warn(`refused "${id}": the workspace is not trusted (Restricted Mode), so no test command runs`);
+      return { status: 'refused' } satisfies RunOutcome;
+    }
     const folder = targetFolder();
     const editor = vscode.window.activeTextEditor;
     switch (id) {
