@@ -1,9 +1,10 @@
 /**
  * The panel's DOM: a header (run picker, status, Stop), the baseline, the rounds, the live model output, the run's
- * actions (Reject, Retry with a hint, Export) and its log. `render` builds a run from scratch (after a snapshot or a
+ * actions (Review best, Reject, Retry with a hint, Export) and its log. `render` builds a run from scratch (after a snapshot or a
  * change of run); `apply` patches only what an event changed, so a long trace stays fast to update.
  * DOM contract: `data-testid="run-status"` (aria-live) holds the run status; `data-testid="stream"` holds the text
- * the model is writing; action buttons carry `data-action="stop|reject|retry|export"`.
+ * the model is writing; action buttons carry `data-action="stop|reject|retry|export|review"` (review buttons also
+ * `data-candidate-id`; export buttons `data-format="markdown|json"`).
  */
 import type { RunView, ViewMessage } from '../protocol';
 import { renderCandidate, setBestMark } from './candidateView';
