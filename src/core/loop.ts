@@ -10,6 +10,7 @@ import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWork
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
 import { createTrace, recordBaseline } from './trace';
+import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
 
 /** Everything the loop needs from the outside world. */
@@ -92,6 +93,7 @@ async function runSession(
   const pool: ScratchWorkspace[] = [];
   let best: TestedCandidate | undefined;
   let currentRound: Round | undefined;
+  let warming: Promise<unknown> = Promise.resolve();
 
   const emit = (event: LoopEvent) => {
     if (event.type === 'model-call') {
@@ -128,7 +130,14 @@ async function runSession(
   try {
     push({ type: 'baseline-start' });
     pool.push(await deps.scratch.create());
+    // While the baseline runs: load tree-sitter and make the other scratch copies candidates will need.
+    // A copy that fails here is made again when a candidate needs it (and then reports its error).
+    warming = Promise.all([
+      warmUpSyntax(deps.files, deps.syntax),
+      ...Array.from({ length: Math.max(0, options.concurrency - 1) }, (_, i) => deps.scratch.create().then((ws) => { pool[i + 1] = ws; }, () => undefined)),
+    ]);
     const baseline = await deps.runner.run({ root: pool[0].root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal });
+    await warming;
     if (signal.aborted) return stopped('before the baseline finished');
     const failingTests = baseline.tests.filter(isFailing);
     const flaky = baseline.tests.filter((t) => t.status === 'flaky').map((t) => t.id);
@@ -263,6 +272,7 @@ async function runSession(
     return finish('error', `${prefix}${message}`, `${prefix}${message}`);
   } finally {
     currentRound = undefined;
+    await warming;
     await Promise.all(pool.filter(Boolean).map((ws) => ws.dispose().catch(() => undefined)));
   }
 }
