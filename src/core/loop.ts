@@ -3,6 +3,7 @@
  * in its own scratch copy (targets, then the full suite) → keep the best so far → critique citing the evidence →
  * remember → retry. Stops on the tests' verdict, never on the model's. One async generator of typed events.
  */
+import { addUsage, budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, rejectReasonOf, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
 import { recordLesson, relevantLessons } from './memory';
@@ -290,18 +291,4 @@ function closestTested(candidates: Candidate[], tested: Map<string, TestedCandid
     if (entry && (!closest || entry.candidate.score > closest.candidate.score)) closest = entry;
   }
   return closest;
-}
-
-function budgetExceeded(options: LoopOptions, totals: TokenUsage, elapsedMs: number): string | undefined {
-  if (options.maxTokens > 0 && totals.prompt + totals.completion >= options.maxTokens) {
-    return `the token budget of ${options.maxTokens} was reached (${totals.prompt + totals.completion} used)`;
-  }
-  if (options.maxDurationMs > 0 && elapsedMs >= options.maxDurationMs) return `the time budget of ${options.maxDurationMs / 1000} s was reached`;
-  return undefined;
-}
-
-function addUsage(into: TokenUsage, usage: TokenUsage): void {
-  into.prompt += usage.prompt;
-  into.completion += usage.completion;
-  if (usage.estimated) into.estimated = true;
 }
