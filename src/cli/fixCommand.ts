@@ -117,6 +117,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   if (interrupted || result.status === 'cancelled') return 130;
   if (result.status === 'error') {
     process.stderr.write(`reflect fix: ${result.error ?? result.stopReason}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, false))}\n`);
     return 2;
   }
   let applied = false;
@@ -129,11 +130,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
     applied = true;
   }
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({
-      status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
-      tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
-      stopReason: result.stopReason, applied,
-    })}\n`);
+    process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, applied))}\n`);
   } else if (result.patch) {
     process.stdout.write(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
@@ -146,6 +143,15 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
     return 0;
   }
   return result.status === 'nothing-to-fix' ? 0 : 1;
+}
+
+/** What `--json` prints: the fields the issue names, plus why the run stopped and whether the fix was written. */
+function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boolean): object {
+  return {
+    status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
+    tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
+    stopReason: result.stopReason, applied, ...(result.error ? { error: result.error } : {}),
+  };
 }
 
 /** Parses the flags of `reflect fix`. Throws UsageError. */

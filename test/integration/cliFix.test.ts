@@ -134,9 +134,12 @@ describe('reflect fix (the CLI process)', function () {
   it('exits 2 when the server disconnects mid-stream; files untouched', async () => {
     server = await startScriptedOpenAIServer(() => ({ text: RIGHT, chunkSize: 10, disconnectAfterChars: 20 }));
     const before = snapshot();
-    const run = await cli(['--base-url', server.baseURL, '--model', 'actor', '--apply']);
+    const run = await cli(['--base-url', server.baseURL, '--model', 'actor', '--apply', '--json']);
     assert.strictEqual(run.code, 2);
     assert.ok(run.stderr.includes('reflect fix: the model server closed the stream before the reply was complete'), run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.strictEqual(out.status, 'error');
+    assert.strictEqual(out.error, "the model server closed the stream before the reply was complete (20 characters received); try again, or check the server's log");
     assert.deepStrictEqual(snapshot(), before);
   });
 
