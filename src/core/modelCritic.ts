@@ -14,6 +14,11 @@ export interface ModelCriticOptions {
   /** Reply length cap (default 1024 tokens). */
   maxTokens?: number;
   temperature?: number;
+  /**
+   * The code and evidence of the closest candidate's failures (the test's block, the functions on its stack), so
+   * the critic can explain what the code does against the assertion. Without it the critic sees diffs and evidence.
+   */
+  context?: (request: CritiqueRequest) => Promise<string>;
 }
 
 /** A Critic backed by a chat model. */
@@ -21,8 +26,14 @@ export function createModelCritic(options: ModelCriticOptions): Critic {
   return {
     async critique(request: CritiqueRequest): Promise<Reflection> {
       const closest = closestCandidate(request.candidates);
+      let context: string | undefined;
+      try {
+        context = await options.context?.(request);
+      } catch (error) {
+        request.emit({ type: 'log', level: 'warn', message: `the critic gets no code context: ${(error as Error).message}` });
+      }
       const prompt = renderCriticPrompt({
-        round: request.round, candidates: request.candidates, closest, failures: request.failures, memory: request.memory, hint: request.hint,
+        round: request.round, candidates: request.candidates, closest, failures: request.failures, context, memory: request.memory, hint: request.hint,
       });
       const started = Date.now();
       let usage: Reflection['usage'];

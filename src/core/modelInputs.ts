@@ -5,7 +5,7 @@
 import { buildContext } from './context';
 import { applyModelEdits, parseModelEdits } from './editFormats';
 import type { ModelContext, ParsedEdits } from './modelProposer';
-import type { ProposalRequest } from './ports';
+import type { CritiqueRequest, ProposalRequest, SyntaxParser } from './ports';
 import { truncateToTokens } from './tokens';
 
 /** Token budget of the code context in an actor prompt. */
@@ -77,6 +77,18 @@ function normalize(parts: string[]): string {
     else if (p !== '.' && p !== '') out.push(p);
   }
   return out.join('/');
+}
+
+/** Token budget of the code context in a critic prompt (smaller: the critic explains, it does not edit). */
+export const CRITIC_CONTEXT_TOKENS = 3000;
+
+/** The closest candidate's failures with the code under test (before any change), for the critic. */
+export function criticContext(syntax: SyntaxParser, isTestFile: (path: string) => boolean): (request: CritiqueRequest) => Promise<string> {
+  return async (request) => {
+    if (request.failures.length === 0) return '';
+    const built = await buildContext({ failures: request.failures, files: request.files, syntax, tokenBudget: CRITIC_CONTEXT_TOKENS, isTestFile });
+    return built.text;
+  };
 }
 
 /** Parses the reply's edits and applies them to the current files; any problem is a reason to reject. */

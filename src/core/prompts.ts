@@ -87,6 +87,8 @@ export interface CriticPromptInput {
   candidates: Candidate[];
   closest?: Candidate;
   failures: TestResult[];
+  /** The code under test as it was before the candidates (test block, functions on the stack), quoting the evidence. */
+  context?: string;
   memory: Reflection[];
   hint?: string;
 }
@@ -103,7 +105,11 @@ export function renderCriticPrompt(input: CriticPromptInput): string {
     if (c.diff) out.push('```diff', truncateToTokens(c.diff.trim(), 800), '```');
     out.push('');
   }
-  if (input.failures.length) out.push(`## Failure evidence${input.closest ? ` with ${input.closest.id}` : ''}`, '', ...input.failures.map(renderFailure));
+  if (input.context?.trim()) {
+    out.push(`## Failure evidence${input.closest ? ` with ${input.closest.id}` : ''} and the code before the change`, '', input.context.trim(), '');
+  } else if (input.failures.length) {
+    out.push(`## Failure evidence${input.closest ? ` with ${input.closest.id}` : ''}`, '', ...input.failures.map(renderFailure));
+  }
   if (input.memory.length) {
     out.push('## Earlier critiques', '');
     for (const r of input.memory) out.push(`Round ${r.round}: ${r.text.trim()}`, '');

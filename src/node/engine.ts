@@ -3,6 +3,7 @@
  * ports (test runner, scratch workspaces, source files, tree-sitter, model or built-in proposer, lessons) to the
  * editor-free loop. (Signature fixed; implementation owned by the loop work.)
  */
+import * as os from 'os';
 import * as path from 'path';
 import { runReflection } from '../core/loop';
 import { createModelCritic } from '../core/modelCritic';
@@ -14,7 +15,7 @@ import { createTrace, redactSecrets } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { createLessonStore } from './lessonStore';
-import { buildModelContext, parseReplyEdits } from '../core/modelInputs';
+import { buildModelContext, criticContext, parseReplyEdits } from '../core/modelInputs';
 import { createScratchProvider } from './scratchWorkspace';
 import { createSourceFiles } from './sourceFiles';
 import { createTestRunner } from './testRunners/createTestRunner';
@@ -59,6 +60,8 @@ interface ProviderParts {
 /** Runs one reflection session; yields events, returns the result. Never touches files under `root`. */
 export async function* runEngine(setup: EngineSetup, signal: AbortSignal): AsyncGenerator<LoopEvent, RunResult> {
   const root = path.resolve(setup.root);
+  // Candidates are tested at once only as far as there are cores: beyond that they just slow each other down.
+  const options: LoopOptions = { ...setup.options, concurrency: Math.max(1, Math.min(setup.options.concurrency, os.availableParallelism())) };
   let parts: ProviderParts;
   let runner: TestRunner;
   const files = createSourceFiles(root, setup.overlay);
@@ -66,7 +69,7 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   const scratch = createScratchProvider(root, { overlay: setup.overlay });
   try {
     runner = await createTestRunner(root, { command: setup.command });
-    parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options: setup.options });
+    parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options });
   } catch (error) {
     return yield* setupFailure(setup, (error as Error).message);
   }
@@ -88,7 +91,7 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     criticModel: parts.criticModel,
     workspaceName: path.basename(root),
     validate: (changes, ctx) => validateChanges(changes, ctx),
-  }, setup.options, signal);
+  }, options, signal);
   try {
     for (;;) {
       const next = await run.next();
@@ -125,7 +128,7 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
       return { proposer: provider.proposer, critic: provider.critic, label: provider.label };
     case 'chat':
       return {
-        ...modelParts(provider.actor, provider.critic ?? provider.actor),
+        ...modelParts(provider.actor, provider.critic ?? provider.actor, env.syntax),
         label: provider.label, model: provider.actor.name, ...(provider.critic ? { criticModel: provider.critic.name } : {}),
       };
     case 'openai': {
@@ -138,7 +141,7 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
       const criticModel = provider.criticModel ?? provider.model;
       return {
         proposer: createModelProposer({ actor, model: provider.model, buildContext: buildModelContext, parseEdits: parseReplyEdits }),
-        critic: createModelCritic({ critic: actor, model: criticModel }),
+        critic: createModelCritic({ critic: actor, model: criticModel, context: criticContext(env.syntax, isTestFile) }),
         label: `openai-compatible (${withoutCredentials(provider.baseURL)})`,
         model: provider.model,
         ...(provider.criticModel ? { criticModel: provider.criticModel } : {}),
@@ -169,10 +172,10 @@ function builtinRepairEnv(env: BuiltinEnv, source: 'builtin' | 'hybrid') {
   };
 }
 
-function modelParts(actor: ChatModel, critic: ChatModel): Pick<ProviderParts, 'proposer' | 'critic'> {
+function modelParts(actor: ChatModel, critic: ChatModel, syntax: SyntaxParser): Pick<ProviderParts, 'proposer' | 'critic'> {
   return {
     proposer: createModelProposer({ actor, buildContext: buildModelContext, parseEdits: parseReplyEdits }),
-    critic: createModelCritic({ critic }),
+    critic: createModelCritic({ critic, context: criticContext(syntax, isTestFile) }),
   };
 }
 

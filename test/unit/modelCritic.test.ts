@@ -48,6 +48,19 @@ describe('model critic', () => {
     assert.deepStrictEqual(events.filter((e) => e.type === 'model-delta').map((e) => e.type === 'model-delta' && `${e.role}:${e.callId}:${e.text}`), ['critic:r1-critic:The candidate ', 'critic:r1-critic:subtracted.']);
   });
 
+  it('gives the critic the code context of the failures instead of the bare evidence when it has one', async () => {
+    const requests: ChatRequest[] = [];
+    const model: ChatModel = { name: 'm', async complete(r) { requests.push(r); return { text: 'ok', model: 'm', usage: { prompt: 1, completion: 1 }, durationMs: 1 }; } };
+    const req = {
+      round: 1, candidates: [cand({ id: 'r1c1' })], baseline: { framework: 'node-test', command: 'x', exitCode: 1, durationMs: 1, timedOut: false, summary: { passed: 0, failed: 1, skipped: 0 }, tests: [] },
+      failures: [failure], files: { read: async () => undefined, list: async () => [] }, memory: [], signal: new AbortController().signal, emit: () => undefined,
+    } as CritiqueRequest;
+    await createModelCritic({ critic: model, context: async (r) => `CONTEXT FOR ${r.failures[0].id}` }).critique(req);
+    const user = requests[0].messages[1].content;
+    assert.ok(user.includes('## Failure evidence with r1c1 and the code before the change\n\nCONTEXT FOR t::x\n'), user);
+    assert.ok(!user.includes('Actual: 19.9'));
+  });
+
   it('picks the highest-scoring tested candidate as the closest, else the first', () => {
     assert.strictEqual(closestCandidate([cand({ id: 'a', score: 10 }), cand({ id: 'b', score: 40 }), cand({ id: 'c', status: 'rejected', score: -1 })])!.id, 'b');
     assert.strictEqual(closestCandidate([cand({ id: 'a', status: 'rejected', score: -1 })])!.id, 'a');
