@@ -35,4 +35,15 @@ describe('the OpenAI-compatible provider with a key in SecretStorage', () => {
     assert.strictEqual(s.log.text().includes(KEY), false);
     assert.strictEqual(JSON.stringify(s.runs.get(outcome.runId)!.trace).includes(KEY), false);
   });
+
+  it('Retry with a hint (the panel\'s action) runs again with the person\'s sentence in the prompt', async () => {
+    const s = await services();
+    const first = s.runs.get()!.id;
+    const before = server.requests.length;
+    const outcome = await s.retry(first, 'The bug is in the comparison on line 5.');
+    assert.strictEqual(outcome.status, 'no-fix', outcome.result?.stopReason);
+    assert.notStrictEqual(outcome.runId, first);
+    const prompts = server.requests.slice(before).flatMap((r) => r.messages.map((m) => m.content));
+    assert.ok(prompts.some((p) => p.includes('The bug is in the comparison on line 5.')), 'the hint is not in any prompt');
+  });
 });
