@@ -25,8 +25,22 @@ const node = {
   logLevel: 'warning',
 };
 
+// Activation loads only dist/extension.js (commands, status item, panel provider); the services behind the first
+// command (engine, review UI, model clients) are a second bundle required on demand, so V8 does not compile them
+// at activation.
+const servicesExternal = {
+  name: 'services-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/vscode\/commands$/ }, () => ({ path: './services.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [servicesExternal],
+    supported: { 'dynamic-import': false },
+  },
+  { ...node, entryPoints: ['src/vscode/commands.ts'], outfile: 'dist/services.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/bench.ts'], outfile: 'dist/bench.js' },
   {

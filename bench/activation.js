@@ -94,7 +94,10 @@ function main() {
   console.log(`  activate median ${median(runs.map((r) => r.activate)).toFixed(1)} ms (${runs[0].disposables} disposables registered)`);
   console.log(`  total    median ${median(total).toFixed(1)} ms, max ${Math.max(...total).toFixed(1)} ms   (target < 50 ms)`);
   console.log(`  reference: an inert file of the same size loads in ${median(inertRuns).toFixed(1)} ms (machine load: ${require('os').loadavg()[0].toFixed(1)})`);
-  console.log(`bundle: dist/extension.js ${(size / 1024).toFixed(1)} KB = ${(size / 1048576).toFixed(2)} MB minified, .wasm not included   (target < 1.5 MB)`);
+  // dist/services.js is the rest of the extension, required on the first command: the size target covers both.
+  const services = path.join(root, 'dist', 'services.js');
+  const bytes = size + (fs.existsSync(services) ? fs.statSync(services).size : 0);
+  console.log(`bundle: dist/extension.js ${(size / 1024).toFixed(1)} KB (loaded at activation) + dist/services.js = ${(bytes / 1048576).toFixed(2)} MB minified, .wasm not included   (target < 1.5 MB)`);
 }
 
 if (process.argv[2] === '--trial') trial();
