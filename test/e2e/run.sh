@@ -108,6 +108,8 @@ run_pass() {
       for flow in ${UI_FLOWS:-builtin openai}; do
         node "$HERE/ui-fix-$flow.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
       done
+      # the panel shows the same run after hide/show and after a window reload (state persisted by the host)
+      node "$EXT_DIR/test/ui/panel-restore.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
       ;;
     vsix)
       local pkgdir; pkgdir="$(mktemp -d /tmp/reflect-vsix.XXXXXX)"
