@@ -8,7 +8,7 @@
  * the final `Trace` stay in the host, because the panel only shows diffs, summaries and verdicts.
  */
 import type {
-  CandidateStatus,
+  Candidate,
   FrameworkId,
   ModelCall,
   ModelRole,
@@ -33,29 +33,12 @@ export type {
 } from './core/types';
 
 /** A candidate as the panel shows it: the core `Candidate` without file contents, with its diff capped. */
-export interface CandidateView {
-  id: string;
-  round: number;
-  index: number;
-  source: 'model' | 'builtin' | 'hybrid';
-  summary: string;
-  rationale?: string;
+export type CandidateView = Omit<Candidate, 'changes'> & {
   /** Workspace-relative paths of the files the candidate changes. */
   files: string[];
-  /** Unified diff, cut at `DIFF_VIEW_LIMIT` characters (then `diffTruncated` is true). */
-  diff: string;
+  /** Set when `diff` was cut at `DIFF_VIEW_LIMIT` characters. */
   diffTruncated?: boolean;
-  status: CandidateStatus;
-  rejectReason?: string;
-  targeted?: TestSummary;
-  full?: TestSummary;
-  targetsPassed: number;
-  targetsTotal: number;
-  newFailures: string[];
-  remainingFailures: { id: string; message: string }[];
-  score: number;
-  durationMs: number;
-}
+};
 
 /** One round as the panel shows it. `ended` turns true at the round's `round-end` event. */
 export interface RoundView {
