@@ -9,6 +9,16 @@ import type { OperatorKind } from './mutation';
 /** An alternative text and its prior. */
 export type Alternative = [text: string, prior: number];
 
+/** Comparison slips both languages share: a bound included or not (most likely), then a reversed comparison. */
+export const COMPARISON_SWAPS: Record<string, Alternative[]> = {
+  '<': [['<=', 1], ['>', 0.6], ['>=', 0.5]],
+  '<=': [['<', 1], ['>=', 0.6], ['>', 0.5]],
+  '>': [['>=', 1], ['<', 0.6], ['<=', 0.5]],
+  '>=': [['>', 1], ['<=', 0.6], ['<', 0.5]],
+  '==': [['!=', 0.8], ['<', 0.3], ['>', 0.3]],
+  '!=': [['==', 0.8], ['<', 0.3], ['>', 0.3]],
+};
+
 /** Replaces an operator token by each alternative. */
 export function swapsFor(op: SyntaxNode, alternatives: Alternative[] | undefined, kind: OperatorKind, ctx: RuleContext): void {
   for (const [alt, prior] of alternatives ?? []) ctx.replace(op, alt, kind, prior);

@@ -2,16 +2,11 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
+  COMPARISON_SWAPS, argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
-  '<': [['<=', 1], ['>', 0.6], ['>=', 0.5]],
-  '<=': [['<', 1], ['>=', 0.6], ['>', 0.5]],
-  '>': [['>=', 1], ['<', 0.6], ['<=', 0.5]],
-  '>=': [['>', 1], ['<=', 0.6], ['<', 0.5]],
-  '==': [['!=', 0.8], ['<', 0.3], ['>', 0.3]],
-  '!=': [['==', 0.8], ['<', 0.3], ['>', 0.3]],
+  ...COMPARISON_SWAPS,
   'in': [['not in', 0.8]],
   'not in': [['in', 0.8]],
   'is': [['is not', 0.7], ['==', 0.3]],
