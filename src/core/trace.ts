@@ -3,17 +3,12 @@
  * time, the result), and a Markdown rendering for sharing. Secrets never enter it: the engine never hands the
  * loop a key, and `redactSecrets` is a second net for text that came back from a server.
  */
-import { LoopOptions, Round, TestReport, Trace, TRACE_VERSION } from './types';
+import { Round, TestReport, Trace, TRACE_VERSION } from './types';
 
-export interface TraceStart {
+/** What a trace starts from: its header fields, with the run's id. */
+export type TraceStart = Pick<Trace, 'startedAt' | 'workspaceName' | 'provider' | 'model' | 'criticModel' | 'options'> & {
   runId: string;
-  startedAt: string;
-  workspaceName: string;
-  provider: string;
-  model?: string;
-  criticModel?: string;
-  options: LoopOptions;
-}
+};
 
 /** An empty trace for a run that is starting. */
 export function createTrace(start: TraceStart): Trace {
