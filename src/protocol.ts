@@ -9,6 +9,7 @@
  */
 import type {
   Candidate,
+  LoopEvent,
   FrameworkId,
   ModelCall,
   ModelRole,
@@ -117,17 +118,12 @@ export interface RunResultView {
  * baseline and the run result are their slim view forms.
  */
 export type PanelEvent =
+  /** Events that reach the panel unchanged. */
+  | Extract<LoopEvent, { type: 'baseline-start' | 'round-start' | 'model-delta' | 'model-call' | 'reflection' | 'log' }>
   | { type: 'run-start'; runId: string; startedAt: string; provider: string }
-  | { type: 'baseline-start' }
   | { type: 'baseline'; baseline: BaselineView }
-  | { type: 'round-start'; round: number }
-  | { type: 'model-delta'; round: number; role: ModelRole; callId: string; text: string; completionTokens: number }
-  | { type: 'model-call'; round: number; call: ModelCall }
-  | { type: 'candidate'; round: number; candidate: CandidateView }
-  | { type: 'candidate-result'; round: number; candidate: CandidateView }
-  | { type: 'reflection'; round: number; reflection: Reflection }
+  | { type: 'candidate' | 'candidate-result'; round: number; candidate: CandidateView }
   | { type: 'round-end'; round: Omit<RoundView, 'ended'> }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'run-end'; result: RunResultView };
 
 /** Messages from the host to the view. */
