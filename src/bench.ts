@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run bench -- --suite FILE.jsonl [options]
   --language js|python        language of every problem (default: from the task_id prefix)
   --rounds N                  rounds per problem (default 3)
   --test-timeout MS           per test run (default 10000)
+  --candidate-timeout-factor F  a candidate's run stops after F × the longest finished run (default 5; 0 = off)
   --max-seconds S             hard limit per problem (default 60)
   --candidates N              built-in candidates per round (default 60)
   --round-seconds S           built-in seconds per round (default 28)
@@ -40,6 +41,7 @@ interface BenchArgs {
   language?: 'js' | 'python';
   rounds: number;
   testTimeoutMs: number;
+  candidateTimeoutFactor: number;
   maxSeconds: number;
   candidates: number;
   roundSeconds: number;
@@ -60,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const python = problems.some((p) => p.language === 'python') ? args.python ?? realPython() : undefined;
   const options: LoopOptions = {
     ...DEFAULT_LOOP_OPTIONS, rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, flakyRetries: 0,
+    candidateTimeoutFactor: args.candidateTimeoutFactor,
     concurrency: 1, maxDurationMs: args.maxSeconds * 1000,
   };
   const settings: BenchSettings = {
@@ -87,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const meta = {
     suite: path.basename(args.suite), provider: providerLabel, startedAt: new Date(started).toISOString(),
     machine: `${os.cpus().length} cores, node ${process.version}`,
-    settings: { rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
+    settings: { rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, candidateTimeoutFactor: args.candidateTimeoutFactor, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
   };
   writeOutputs(args.out, meta, figures, done);
   process.stdout.write(`\n${figuresText(figures, providerLabel)}\nwrote ${path.join(args.out, 'results.json')}, summary.md, chart.svg\n`);
@@ -95,8 +98,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function parseArgs(argv: string[]): BenchArgs {
-  const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
-    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin',
+  const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; candidateTimeoutFactor: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
+    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, candidateTimeoutFactor: DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin',
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -132,6 +135,7 @@ function parseArgs(argv: string[]): BenchArgs {
       }
       case '--rounds': a.rounds = Math.max(1, num(flag, value())); break;
       case '--test-timeout': a.testTimeoutMs = num(flag, value()); break;
+      case '--candidate-timeout-factor': a.candidateTimeoutFactor = num(flag, value()); break;
       case '--max-seconds': a.maxSeconds = num(flag, value()); break;
       case '--candidates': a.candidates = num(flag, value()); break;
       case '--round-seconds': a.roundSeconds = num(flag, value()); break;

@@ -31,6 +31,9 @@ Options:
   --candidates K         candidates per round (default 3)
   --timeout S            time budget of the whole run, in seconds (default: none)
   --test-timeout S       time limit of one test run, in seconds (default 120)
+  --candidate-timeout-factor F
+                         stop a candidate's test run after F × the longest finished run (at least 2 s, at
+                         most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
   --allow-test-edits     let candidates change test files (rejected by default)
@@ -182,6 +185,7 @@ export function parseFixArgs(argv: string[]): FixArgs {
       case '--candidates': args.options.candidates = positiveInt(flag, value()); break;
       case '--timeout': args.options.maxDurationMs = positiveInt(flag, value()) * 1000; break;
       case '--test-timeout': args.options.testTimeoutMs = positiveInt(flag, value()) * 1000; break;
+      case '--candidate-timeout-factor': args.options.candidateTimeoutFactor = nonNegativeInt(flag, value()); break;
       case '--max-tokens': args.options.maxTokens = positiveInt(flag, value()); break;
       case '--hint': args.options.hint = value(); break;
       case '--allow-test-edits': args.options.allowTestEdits = true; break;
@@ -232,6 +236,12 @@ function parseSelector(spec: string): TestSelector {
 function positiveInt(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${text}"`);
+  return n;
+}
+
+function nonNegativeInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number (0 or more), got "${text}"`);
   return n;
 }
 

@@ -6,6 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Proposal, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { isFailing, judgeCandidate } from './scoring';
+import type { CandidateTimeout } from './testTimeout';
 import type { Candidate, FileChange, TestReport, TestResult, TestSelector } from './types';
 
 /** Extra validation before testing (e.g. "the result no longer parses"): a reason to reject, or undefined. */
@@ -75,7 +76,8 @@ export interface TestContext {
   runner: TestRunner;
   targets: TestSelector[];
   targetIds: string[];
-  timeoutMs: number;
+  /** The time limit of each run, and what it learns from the runs that finish (see testTimeout.ts). */
+  timeout: CandidateTimeout;
   flakyRetries: number;
   /** The baseline's full-suite results (tests passing there must keep passing). */
   fullBaseline: () => Promise<TestReport>;
@@ -95,14 +97,16 @@ export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, 
   const started = ctx.now();
   await ws.apply(candidate.changes.map((c) => ({ path: c.path, after: c.after })));
   try {
-    const targeted = await ctx.runner.run({ root: ws.root, only: ctx.targets, timeoutMs: ctx.timeoutMs, flakyRetries: 0, signal: ctx.signal, onProgress: ctx.onProgress });
+    const targeted = await ctx.runner.run({ root: ws.root, only: ctx.targets, timeoutMs: ctx.timeout.current(), flakyRetries: 0, signal: ctx.signal, onProgress: ctx.onProgress });
+    ctx.timeout.observe(targeted);
     const passedAll = ctx.targetIds.every((id) => targeted.tests.some((t) => t.id === id && (t.status === 'passed' || t.status === 'flaky')));
     let full: TestReport | undefined;
     let baselinePassing: Set<string> | undefined;
     if (passedAll && !ctx.signal.aborted) {
       const baseline = await ctx.fullBaseline();
       baselinePassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
-      full = await ctx.runner.run({ root: ws.root, timeoutMs: ctx.timeoutMs, flakyRetries: ctx.flakyRetries, signal: ctx.signal, onProgress: ctx.onProgress });
+      full = await ctx.runner.run({ root: ws.root, timeoutMs: ctx.timeout.current(), flakyRetries: ctx.flakyRetries, signal: ctx.signal, onProgress: ctx.onProgress });
+      ctx.timeout.observe(full);
     }
     const verdict = judgeCandidate(ctx.targetIds, targeted, full, baselinePassing);
     const tested: Candidate = {

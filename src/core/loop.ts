@@ -10,6 +10,7 @@ import { recordLesson, relevantLessons } from './memory';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
+import { createCandidateTimeout } from './testTimeout';
 import { createTrace, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
@@ -138,6 +139,8 @@ async function runSession(
       ...Array.from({ length: Math.max(0, options.concurrency - 1) }, (_, i) => deps.scratch.create().then((ws) => { pool[i + 1] = ws; }, () => undefined)),
     ]);
     const baseline = await deps.runner.run({ root: pool[0].root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal });
+    const timeout = createCandidateTimeout(options.testTimeoutMs, options.candidateTimeoutFactor);
+    timeout.observe(baseline);
     await warming;
     if (signal.aborted) return stopped('before the baseline finished');
     const failingTests = baseline.tests.filter(isFailing);
@@ -153,8 +156,8 @@ async function runSession(
     const targetIds = failingTests.map((t) => t.id);
     // Tests passing in the baseline must keep passing; with --only the baseline was partial, so run the suite once.
     let fullBaseline: Promise<TestReport> | undefined = options.only ? undefined : Promise.resolve(baseline);
-    const getFullBaseline = () =>
-      (fullBaseline ??= deps.runner.run({ root: pool[0].root, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal }));
+    const getFullBaseline = () => (fullBaseline ??= deps.runner.run({ root: pool[0].root, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal })
+      .then((report) => { timeout.observe(report); return report; }));
     if (options.only) await getFullBaseline();
 
     const lessons: Lesson[] = deps.lessons ? await relevantLessons(deps.lessons, failingTests, emit) : [];
@@ -207,7 +210,7 @@ async function runSession(
         let result: TestedCandidate;
         try {
           result = await testCandidate(candidate, pool[slot], {
-            runner: deps.runner, targets, targetIds, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries,
+            runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
             fullBaseline: getFullBaseline, signal, now: () => clock.now(),
           });
         } catch (error) {

@@ -204,6 +204,11 @@ export interface LoopOptions {
   candidates: number;
   /** Per test run, in milliseconds. */
   testTimeoutMs: number;
+  /**
+   * A candidate's test run is cut off at this many times the longest finished run of the project (at least
+   * 2 s, at most `testTimeoutMs`), so a mutation that loops forever costs seconds, not the whole limit. 0 = off.
+   */
+  candidateTimeoutFactor: number;
   allowTestEdits: boolean;
   /** Stop when prompt + completion tokens exceed this (0 = no limit). */
   maxTokens: number;
@@ -223,6 +228,7 @@ export const DEFAULT_LOOP_OPTIONS: LoopOptions = {
   rounds: 3,
   candidates: 3,
   testTimeoutMs: 120_000,
+  candidateTimeoutFactor: 5,
   allowTestEdits: false,
   maxTokens: 0,
   maxDurationMs: 0,

@@ -44,6 +44,7 @@ export function readSettings(folder?: vscode.Uri): ReflectSettings {
     rounds: int('rounds', DEFAULT_LOOP_OPTIONS.rounds, 1, 10),
     candidates: int('candidates', DEFAULT_LOOP_OPTIONS.candidates, 1, 8),
     testTimeoutMs: int('testTimeoutSeconds', DEFAULT_LOOP_OPTIONS.testTimeoutMs / 1000, 1, 86_400) * 1000,
+    candidateTimeoutFactor: int('candidateTimeoutFactor', DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, 0, 100),
     allowTestEdits: c.get<boolean>('allowTestEdits', false) === true,
     maxTokens: int('maxTokens', 0, 0, Number.MAX_SAFE_INTEGER),
     maxDurationMs: int('maxDurationSeconds', 0, 0, 86_400) * 1000,

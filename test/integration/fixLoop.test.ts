@@ -133,6 +133,24 @@ describe('the reflection loop with a scripted model on real projects', function 
     assert.strictEqual(trace.rounds.length, 2);
   });
 
+  it('cuts a candidate that loops forever at a limit learnt from the baseline, not the configured 60 s', async () => {
+    const { dir } = project('fix-price');
+    const endless = edit('src/price.js', '  return sum * discount;', '  while (sum > 0) sum += 0;\n  return sum;', 'Drain the sum.');
+    const started = Date.now();
+    const { result, trace } = await run(dir, (r) => {
+      if (isCritic(r)) return { text: 'r1c1 never returned: the loop does not end. Take the discount off as a fraction.' };
+      return { text: actorRequests(server!).length === 1 ? endless : RIGHT };
+    }, { candidateTimeoutFactor: 5 });
+    assert.strictEqual(result.status, 'verified');
+    const looping = trace.rounds[0].candidates[0];
+    assert.strictEqual(looping.status, 'failed');
+    assert.strictEqual(looping.targeted?.timedOut, 1, JSON.stringify(looping.targeted));
+    const baselineMs = trace.baseline!.durationMs;
+    const limit = Math.max(2_000, 5 * baselineMs);
+    assert.ok(looping.durationMs >= limit - 100 && looping.durationMs < limit + 5_000, `cut after ${looping.durationMs} ms; limit ${limit} ms`);
+    assert.ok(Date.now() - started < 40_000);
+  });
+
   it('does not accept a candidate that passes the target test but breaks another test', async () => {
     const { dir } = project('fix-price');
     const breaking = `${RIGHT}\n${edit('src/price.js', '  return `$${amount.toFixed(2)}`;', '  return `$${amount}`;')}`;

@@ -5,9 +5,9 @@ import { Proposal, ProposalRequest, Proposer } from '../../src/core/ports';
 
 describe('reflect fix flags', () => {
   it('maps flags to loop options', () => {
-    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--timeout', '30', '--test-timeout', '10', '--max-tokens', '5000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
+    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--timeout', '30', '--test-timeout', '10', '--candidate-timeout-factor', '3', '--max-tokens', '5000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
     assert.deepStrictEqual(a.options, {
-      rounds: 2, candidates: 1, testTimeoutMs: 10_000, allowTestEdits: true, maxTokens: 5000, maxDurationMs: 30_000, flakyRetries: 2, concurrency: 2,
+      rounds: 2, candidates: 1, testTimeoutMs: 10_000, candidateTimeoutFactor: 3, allowTestEdits: true, maxTokens: 5000, maxDurationMs: 30_000, flakyRetries: 2, concurrency: 2,
       hint: 'look at dates', only: [{ file: 'test/a.test.js', name: 'adds two' }, { file: 'test/b.test.js' }],
     });
   });
@@ -15,6 +15,7 @@ describe('reflect fix flags', () => {
   it('refuses unknown flags and bad numbers with a message', () => {
     assert.throws(() => parseFixArgs(['--frobnicate']), (e: Error) => e instanceof UsageError && e.message === 'unknown option --frobnicate; see reflect fix --help');
     assert.throws(() => parseFixArgs(['--candidates', '0']), { message: '--candidates needs a positive whole number, got "0"' });
+    assert.throws(() => parseFixArgs(['--candidate-timeout-factor', '-1']), { message: '--candidate-timeout-factor needs a whole number (0 or more), got "-1"' });
     assert.throws(() => parseFixArgs(['--model']), { message: '--model needs a value' });
   });
 

@@ -75,9 +75,16 @@ export function argumentSwaps(args: SyntaxNode, ctx: RuleContext): void {
   }
 }
 
-/** A variable replaced by another one in scope (nearest scopes first, each a little less likely). */
+/**
+ * A variable replaced by another one in scope (nearest scopes first, each a little less likely). Only names the
+ * code declares are swapped (not `Math` or `len`), and a value is not swapped for a function or the reverse.
+ */
 export function identifierSwaps(node: SyntaxNode, ctx: RuleContext, prior: number): void {
-  const names = ctx.scopeNames(node).filter((n) => n !== node.text);
+  const inScope = ctx.scopeNames(node);
+  if (!inScope.includes(node.text)) return;
+  const functions = ctx.functionNames();
+  const isFunction = functions.has(node.text);
+  const names = inScope.filter((n) => n !== node.text && functions.has(n) === isFunction);
   names.slice(0, 10).forEach((name, k) => ctx.replace(node, name, 'identifier', prior / (1 + 0.12 * k)));
 }
 

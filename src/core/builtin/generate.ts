@@ -14,6 +14,8 @@ export interface RuleContext {
   readonly language: LanguageId;
   /** Names declared in the functions enclosing `node` (parameters and locals), innermost first. */
   scopeNames(node: SyntaxNode): string[];
+  /** Names the file binds to functions (declarations, `const f = () => …`, `def f`, `f = lambda …`). */
+  functionNames(): ReadonlySet<string>;
   /** Records replacing `node` (or the range [start, end)) with `replacement`. */
   replace(target: SyntaxNode | { start: number; end: number }, replacement: string, operator: OperatorKind, prior: number,
     from?: string, to?: string): void;
@@ -29,10 +31,12 @@ export function generateMutations(
   const rules: Rules = language === 'python' ? pythonRules : javascriptRules;
   const out = new Map<string, Mutation>();
   const scopes = new Map<number, string[]>();
+  let functions: Set<string> | undefined;
   const ctx: RuleContext = {
     text,
     language,
     scopeNames: (node) => namesInScope(node, language, scopes),
+    functionNames: () => (functions ??= functionNamesOf(root)),
     replace(target, replacement, operator, prior, from, to) {
       const start = 'startIndex' in target ? target.startIndex : target.start;
       const end = 'endIndex' in target ? target.endIndex : target.end;
@@ -103,7 +107,7 @@ function namesInScope(node: SyntaxNode, language: LanguageId, cache: Map<number,
 function declaredNames(fn: SyntaxNode, language: LanguageId): string[] {
   const names: string[] = [];
   const add = (n: SyntaxNode | null) => {
-    if (n && n.type === 'identifier' && !names.includes(n.text)) names.push(n.text);
+    if (n && (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') && !names.includes(n.text)) names.push(n.text);
   };
   const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
   if (params) {
@@ -122,7 +126,8 @@ function declaredNames(fn: SyntaxNode, language: LanguageId): string[] {
       add(n.childForFieldName('name'));
       continue;
     }
-    if (n.type === 'variable_declarator') add(n.childForFieldName('name'));
+    if (n.type === 'variable_declarator') collectTargets(n.childForFieldName('name'), add);
+    if (n.type === 'catch_clause') collectTargets(n.childForFieldName('parameter'), add);
     if (language === 'python') {
       if (n.type === 'assignment' || n.type === 'augmented_assignment') collectTargets(n.childForFieldName('left'), add);
       if (n.type === 'for_statement' || n.type === 'for_in_clause') collectTargets(n.childForFieldName('left'), add);
@@ -136,8 +141,28 @@ function declaredNames(fn: SyntaxNode, language: LanguageId): string[] {
 
 function collectTargets(n: SyntaxNode | null, add: (n: SyntaxNode | null) => void): void {
   if (!n) return;
-  if (n.type === 'identifier') add(n);
-  else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'array_pattern') {
+  if (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') add(n);
+  else if (n.type === 'pair_pattern') collectTargets(n.childForFieldName('value'), add);
+  else if (/^(pattern_list|tuple_pattern|list_pattern|array_pattern|object_pattern|assignment_pattern)$/.test(n.type)) {
     for (const c of n.namedChildren) collectTargets(c, add);
   }
+}
+
+/** Every name the file binds to a function, at any depth. */
+function functionNamesOf(root: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (/^(function_declaration|generator_function_declaration|function_definition|method_definition)$/.test(n.type)) {
+      const name = n.childForFieldName('name');
+      if (name) names.add(name.text);
+    } else if (n.type === 'variable_declarator' || n.type === 'assignment') {
+      const name = n.childForFieldName('name') ?? n.childForFieldName('left');
+      const value = n.childForFieldName('value') ?? n.childForFieldName('right');
+      if (name?.type === 'identifier' && value && /^(arrow_function|function_expression|function|lambda)$/.test(value.type)) names.add(name.text);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return names;
 }

@@ -15,7 +15,7 @@ const COMPARISON: Record<string, Alternative[]> = {
 };
 const ARITHMETIC: Record<string, Alternative[]> = {
   '+': [['-', 0.8], ['*', 0.4]],
-  '-': [['+', 0.8], ['*', 0.3]],
+  '-': [['+', 0.8], ['*', 0.3], ['/', 0.2]],
   '*': [['/', 0.5], ['+', 0.5], ['**', 0.3], ['-', 0.2]],
   '/': [['*', 0.6], ['%', 0.4]],
   '%': [['/', 0.5], ['*', 0.2]],
@@ -30,7 +30,7 @@ const LOGICAL: Record<string, Alternative[]> = {
 };
 const AUGMENTED: Record<string, Alternative[]> = {
   '+=': [['-=', 0.7], ['=', 0.4], ['*=', 0.3]],
-  '-=': [['+=', 0.7], ['=', 0.4]],
+  '-=': [['+=', 0.7], ['=', 0.4], ['/=', 0.2]],
   '*=': [['/=', 0.5], ['+=', 0.5]],
   '/=': [['*=', 0.5]],
   '%=': [['/=', 0.3]],
@@ -53,6 +53,7 @@ export const JS_METHODS: Record<string, Alternative[]> = {
   keys: [['values', 0.4]], values: [['keys', 0.4]],
 };
 
+const ROUNDING_CALLS = new Set(['Math.floor', 'Math.ceil', 'Math.round', 'Math.trunc', 'parseInt']);
 const BOUND_METHODS = new Set(['slice', 'substring', 'substr', 'splice', 'charAt', 'at', 'repeat', 'padStart', 'padEnd']);
 const CONDITION_PARENTS = new Set(['if_statement', 'while_statement', 'do_statement', 'ternary_expression', 'for_statement']);
 const STATEMENT_CONTAINERS = new Set(['statement_block', 'program', 'switch_case', 'switch_default', 'class_body']);
@@ -124,6 +125,8 @@ function binary(node: SyntaxNode, ctx: RuleContext): void {
     boundaryShifts(left, ctx, 0.3);
   } else if (ARITHMETIC[t]) {
     swapsFor(op, ARITHMETIC[t], 'arithmetic', ctx);
+    // Rounded on the spot (`Math.floor(x - base)`): a division is what is usually meant.
+    if (t !== '/' && ROUNDING_CALLS.has(calleeOf(node) ?? '')) ctx.replace(op, '/', 'arithmetic', 0.9);
     ctx.replace(node, left.text, 'operand', 0.55, node.text, left.text);
     ctx.replace(node, right.text, 'operand', 0.35, node.text, right.text);
     if (t === '-' || t === '/' || t === '%') ctx.replace(node, `${right.text} ${t} ${left.text}`, 'operand', 0.35);
@@ -186,4 +189,11 @@ function isJsStatement(n: SyntaxNode): boolean {
 function isModuleName(node: SyntaxNode): boolean {
   const p = node.parent;
   return !!p && (/import|export/.test(p.type) || p.type === 'arguments' && /^require\b/.test(p.parent?.text ?? ''));
+}
+
+/** `f` when `node` is an argument of the call `f(…)` (the callee as written, e.g. `Math.floor`). */
+function calleeOf(node: SyntaxNode): string | undefined {
+  const args = node.parent;
+  if (args?.type !== 'arguments') return undefined;
+  return args.parent?.childForFieldName('function')?.text.replace(/\s+/g, '');
 }

@@ -14,7 +14,7 @@ const COMPARISON: Record<string, Alternative[]> = {
 };
 const ARITHMETIC: Record<string, Alternative[]> = {
   '+': [['-', 0.8], ['*', 0.4]],
-  '-': [['+', 0.8], ['*', 0.3]],
+  '-': [['+', 0.8], ['*', 0.3], ['//', 0.2]],
   '*': [['/', 0.4], ['+', 0.5], ['**', 0.3], ['//', 0.3], ['-', 0.2]],
   '/': [['//', 0.8], ['*', 0.5], ['%', 0.3]],
   '//': [['/', 0.7], ['%', 0.4], ['*', 0.3]],
@@ -25,7 +25,7 @@ const ARITHMETIC: Record<string, Alternative[]> = {
 };
 const AUGMENTED: Record<string, Alternative[]> = {
   '+=': [['-=', 0.7], ['=', 0.4], ['*=', 0.3]],
-  '-=': [['+=', 0.7], ['=', 0.4]],
+  '-=': [['+=', 0.7], ['=', 0.4], ['//=', 0.25]],
   '*=': [['/=', 0.3], ['+=', 0.5], ['//=', 0.3]],
   '/=': [['//=', 0.5], ['*=', 0.4]],
   '//=': [['/=', 0.4], ['%=', 0.3]],
@@ -42,6 +42,7 @@ export const PY_METHODS: Record<string, Alternative[]> = {
   abs: [['int', 0.1]], pop: [['popleft', 0.05]], title: [['capitalize', 0.4]], capitalize: [['title', 0.4]],
   swapcase: [['upper', 0.2]],
 };
+const ROUNDING_CALLS = new Set(['int', 'round', 'math.floor', 'math.ceil', 'math.trunc', 'floor', 'ceil']);
 const BOUND_FUNCTIONS = new Set(['range', 'slice', 'insert', 'pop']);
 const CONDITION_PARENTS = new Set(['if_statement', 'while_statement', 'elif_clause', 'conditional_expression', 'if_clause']);
 
@@ -109,6 +110,11 @@ function binary(node: SyntaxNode, ctx: RuleContext): void {
   const right = node.childForFieldName('right');
   if (!op || !left || !right) return;
   swapsFor(op, ARITHMETIC[op.type], 'arithmetic', ctx);
+  // Rounded on the spot (`int(x - base)`): a division is what is usually meant.
+  if (!/^\/\/?$/.test(op.type) && ROUNDING_CALLS.has(calleeOf(node) ?? '')) {
+    ctx.replace(op, '//', 'arithmetic', 0.9);
+    ctx.replace(op, '/', 'arithmetic', 0.6);
+  }
   ctx.replace(node, left.text, 'operand', 0.55, node.text, left.text);
   ctx.replace(node, right.text, 'operand', 0.35, node.text, right.text);
   if (op.type === '-' || op.type === '/' || op.type === '//' || op.type === '%') {
@@ -191,4 +197,11 @@ function isPyStatement(n: SyntaxNode): boolean {
 function isModuleName(node: SyntaxNode): boolean {
   const p = node.parent;
   return !!p && (/import|export/.test(p.type) || p.type === 'arguments' && /^require\b/.test(p.parent?.text ?? ''));
+}
+
+/** `f` when `node` is an argument of the call `f(…)` (the callee as written, e.g. `math.floor`). */
+function calleeOf(node: SyntaxNode): string | undefined {
+  const args = node.parent;
+  if (args?.type !== 'argument_list') return undefined;
+  return args.parent?.childForFieldName('function')?.text.replace(/\s+/g, '');
 }

@@ -36,7 +36,25 @@ describe('built-in mutation operators', () => {
   it('replaces a variable with another one in scope, never with an undeclared name', async () => {
     const text = 'function f(xs, limit) {\n  let total = 0;\n  return total + xs.length;\n}\n';
     const swaps = (await mutate('javascript', text, [3])).filter((m) => m.operator === 'identifier' && m.from === 'total');
-    assert.deepStrictEqual(swaps.map((m) => m.to).sort(), ['f', 'limit', 'xs']);
+    assert.deepStrictEqual(swaps.map((m) => m.to).sort(), ['limit', 'xs']);
+  });
+
+  it('leaves globals alone and never swaps a value for a function (or the reverse)', async () => {
+    const text = 'const g = (a) => a;\nfunction f(x, base) {\n  const { y } = x;\n  return Math.floor(x - base) + g(y);\n}\n';
+    const swaps = (await mutate('javascript', text, [4])).filter((m) => m.operator === 'identifier');
+    const by = (from: string) => swaps.filter((m) => m.from === from).map((m) => m.to).sort();
+    assert.deepStrictEqual(by('Math'), []);
+    assert.deepStrictEqual(by('x'), ['base', 'y']);
+    assert.deepStrictEqual(by('y'), ['base', 'x']);
+  });
+
+  it('tries a division first when the result is rounded on the spot', async () => {
+    const js = 'function f(x, base) {\n  return Math.floor(x - base);\n}\n';
+    const jsMs = (await mutate('javascript', js, [2])).filter((m) => m.operator === 'arithmetic').sort((a, b) => b.prior - a.prior);
+    assert.deepStrictEqual([jsMs[0].from, jsMs[0].to], ['-', '/']);
+    const py = 'def f(x, base):\n    return int(x - base)\n';
+    const pyMs = (await mutate('python', py, [2])).filter((m) => m.operator === 'arithmetic').sort((a, b) => b.prior - a.prior);
+    assert.deepStrictEqual([pyMs[0].from, pyMs[0].to], ['-', '//']);
   });
 
   it('deletes statements and removes else branches', async () => {
