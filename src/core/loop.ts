@@ -205,16 +205,19 @@ async function runSession(
 
       const tested = new Map<string, TestedCandidate>();
       let verified: TestedCandidate | undefined;
+      // Once a candidate is verified, the ones still being tested are stopped: their results would change nothing.
+      const roundDone = new AbortController();
+      const roundSignal = AbortSignal.any([signal, roundDone.signal]);
       await forEachBounded(toTest, options.concurrency, () => verified !== undefined || signal.aborted, async (candidate, slot) => {
         pool[slot] ??= await deps.scratch.create();
         let result: TestedCandidate;
         try {
           result = await testCandidate(candidate, pool[slot], {
             runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-            fullBaseline: getFullBaseline, signal, now: () => clock.now(),
+            fullBaseline: getFullBaseline, signal: roundSignal, now: () => clock.now(),
           });
         } catch (error) {
-          if (signal.aborted) return;
+          if (roundSignal.aborted) return;
           // A copy that could not be written or reset is replaced; the candidate is recorded as not testable.
           const broken = pool[slot];
           pool[slot] = await deps.scratch.create();
@@ -224,11 +227,14 @@ async function runSession(
           push({ type: 'candidate-result', round: index, candidate: rejected });
           return;
         }
-        if (signal.aborted) return;
+        if (roundSignal.aborted) return;
         tested.set(candidate.id, result);
         round.candidates[candidate.index] = result.candidate;
         push({ type: 'candidate-result', round: index, candidate: result.candidate });
-        if (result.candidate.status === 'verified') verified ??= result;
+        if (result.candidate.status === 'verified') {
+          verified ??= result;
+          roundDone.abort();
+        }
       });
       if (signal.aborted) return stopped(`during round ${index}`);
 

@@ -79,7 +79,7 @@ export function flippedTests(c: CandidateView, baseline: BaselineView | undefine
 
 /** The verdict of a candidate, one line per fact, most important first. */
 export function verdictLines(c: CandidateView, baseline: BaselineView | undefined, runEnded = false): string[] {
-  if (c.status === 'pending') return [runEnded ? 'Not tested: the run ended before its turn' : 'Testing…'];
+  if (c.status === 'pending') return [runEnded ? 'Not tested: the run ended first' : 'Testing…'];
   if (c.status === 'rejected') return [`Rejected: ${c.rejectReason ?? 'the edit could not be applied'}`];
   const lines = [`Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
   const flipped = flippedTests(c, baseline);

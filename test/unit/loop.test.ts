@@ -219,6 +219,26 @@ describe('runReflection (the loop, with an in-memory world)', () => {
     assert.strictEqual(w.stats().maxInFlight, 2);
   });
 
+  it('stops the candidates still being tested once another is verified, and leaves them untested', async () => {
+    const w = world(SRC, TESTS);
+    let stopped = 0;
+    const runner = { run: async (req: TestRunRequest) => {
+      // The first lane's candidate ('slow', in the baseline's copy) hangs until its run is stopped.
+      if (req.root !== '/scratch/1' || !req.only) return w.runner.run(req);
+      await new Promise<void>((resolve) => req.signal!.addEventListener('abort', () => { stopped++; resolve(); }, { once: true }));
+      return { framework: 'node-test' as const, command: 'fake', exitCode: null, durationMs: 1, timedOut: false, summary: { passed: 0, failed: 0, skipped: 0 }, tests: [], error: 'the test run was cancelled' };
+    } };
+    const { d } = deps(w, () => [prop('slow', change('src/sum.js', 'a - b - 0')), prop('right', change('src/sum.js', 'a + b'))]);
+    const { events, result } = await drain(runReflection({ ...d, runner }, opts({ concurrency: 2 }), new AbortController().signal));
+    assert.strictEqual(result.status, 'verified');
+    assert.strictEqual(stopped, 1);
+    const results = events.flatMap((e) => (e.type === 'candidate-result' ? [e.candidate.summary] : []));
+    assert.deepStrictEqual(results, ['right']);
+    const end = events[events.length - 1];
+    assert.ok(end.type === 'run-end');
+    assert.deepStrictEqual(end.trace.rounds[0].candidates.map((c) => [c.summary, c.status]), [['slow', 'pending'], ['right', 'verified']]);
+  });
+
   it('rejects a change already tested in an earlier round without running it again', async () => {
     const w = world(SRC, TESTS);
     const { d } = deps(w, () => [prop('times', change('src/sum.js', 'a * b'))]);

@@ -162,7 +162,7 @@ describe('trace panel model', () => {
       assert.deepStrictEqual(changes.filter((c) => c.kind === 'candidate'), [{ kind: 'candidate', round: 1, candidateId: 'r1c3' }]);
       const pending = run.rounds[0].candidates[2];
       assert.strictEqual(pending.status, 'pending');
-      assert.deepStrictEqual(verdictLines(pending, run.baseline, true), ['Not tested: the run ended before its turn']);
+      assert.deepStrictEqual(verdictLines(pending, run.baseline, true), ['Not tested: the run ended first']);
       assert.deepStrictEqual(verdictLines(pending, run.baseline, false), ['Testing…']);
     });
 
