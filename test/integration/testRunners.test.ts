@@ -124,6 +124,50 @@ describe('test runners on the real frameworks', function () {
     }
   });
 
+  describe('node:test, one selected file', () => {
+    let dir: string;
+    before(() => {
+      dir = copyFixture('node-test-project');
+    });
+    after(() => removeFixtureCopy(dir));
+
+    it('runs it in one process (no --test) with the same evidence as a --test run', async () => {
+      const runner = await createTestRunner(dir);
+      const only = [{ file: 'test/calendar.test.js' }];
+      const report = await runner.run({ root: dir, only, timeoutMs: 60_000 });
+      assert.ok(!/ --test( |$)/.test(report.command), report.command);
+      assert.ok(report.command.endsWith(' test/calendar.test.js'), report.command);
+      const both = await runner.run({ root: dir, only: [...only, { file: 'test/flaky.test.js' }], env: { REFLECT_FLAKY_MARKER: path.join(dir, 'marker') } });
+      assert.ok(/ --test /.test(both.command), both.command);
+      const viaTest = both.tests.filter((t) => t.file === 'test/calendar.test.js');
+      assert.deepStrictEqual(report.tests.map((t) => [t.id, t.status]), viaTest.map((t) => [t.id, t.status]));
+      const evidence = (r: TestReport) => r.tests.filter((t) => t.failure).map((t) => ({ ...t.failure, stack: undefined }));
+      assert.deepStrictEqual(evidence(report), evidence({ ...both, tests: viaTest }));
+      assert.strictEqual(evidence(report).length, 2);
+    });
+
+    it('names the endless test when the time limit cuts the single process, leaving no process', async () => {
+      const runner = await createTestRunner(dir);
+      const report = await runner.run({ root: dir, only: [{ file: 'test/loop.test.js' }], timeoutMs: 3_000 });
+      assert.strictEqual(report.timedOut, true);
+      assert.deepStrictEqual(statuses(report), { 'test/loop.test.js::loop > never ends': 'timedOut' });
+      assert.deepStrictEqual(await leftovers(dir), []);
+    });
+
+    it('a file that throws before its first test is run again under --test, which reports the error', async () => {
+      const broken = path.join(dir, 'test', 'broken.test.js');
+      fs.writeFileSync(broken, "require('node:test');\nthrow new Error('the fixture is broken at load');\n");
+      try {
+        const report = await (await createTestRunner(dir)).run({ root: dir, only: [{ file: 'test/broken.test.js' }], timeoutMs: 60_000 });
+        assert.ok(/ --test /.test(report.command), report.command);
+        assert.strictEqual(report.summary.failed, 1, JSON.stringify(report.tests));
+        assert.match(report.tests[0].failure!.message, /the fixture is broken at load/);
+      } finally {
+        fs.rmSync(broken, { force: true });
+      }
+    });
+  });
+
   it('a test that fails and then passes on a re-run is flaky, not failed', async () => {
     const dir = copyFixture('node-test-project');
     const marker = path.join(os.tmpdir(), `reflect-h1-flaky-${process.pid}-${Date.now()}`);

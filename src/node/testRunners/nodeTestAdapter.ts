@@ -1,6 +1,7 @@
 /**
  * node:test: `node --test` with a reporter module of ours (`--test-reporter=<path>`), selected files as
- * arguments and `--test-name-pattern` for names. Each file runs in its own child process, whose events reach
+ * arguments and `--test-name-pattern` for names; a run of one selected file runs it directly (`node FILE`
+ * with the same reporter and preload), which skips `--test`'s extra process. Each file runs in its own child process, whose events reach
  * the parent a tick late: a test that loops forever also swallows the reports of the tests just before it.
  * So a small preload of ours (`--require`, which node passes on to the children) writes each test's start,
  * and the end of the tests before it, synchronously; on a timeout those say which test was stuck and what the
@@ -25,15 +26,30 @@ function errorOf(err) {
   }
   return o;
 }
+// A file that dies outside any test (a throw at load) fails with the bare cause 'test failed'; what it threw
+// is only in the file's stderr, so the reporter keeps the end of each file's stderr for that case.
+function fileErrorOf(err, stderr) {
+  const o = errorOf(err);
+  if (o.message || !stderr) return o;
+  const thrown = /^\\s*((?:[\\w.]*(?:Error|Exception)|Uncaught \\w+)\\b.*)$/m.exec(stderr);
+  const lines = stderr.split('\\n').map((l) => l.trim()).filter(Boolean);
+  return { message: thrown ? thrown[1] : lines[lines.length - 1] || '', stack: stderr };
+}
 export default async function* reflectNodeTestReporter(source) {
   const stacks = new Map();
+  const stderr = new Map();
   for await (const { type, data } of source) {
     if (!data || !data.file) continue;
+    if (type === 'test:stderr') {
+      const text = (stderr.get(data.file) || '') + String(data.message || '');
+      stderr.set(data.file, text.length > 8000 ? text.slice(-8000) : text);
+      continue;
+    }
     const isFile = data.nesting === 0 && data.name === data.file;
     if (type === 'test:dequeue' && isFile) emit({ type: 'fileStart', file: data.file });
     if (isFile) {
       if (type === 'test:fail' && data.details && data.details.error && data.details.error.failureType !== 'subtestsFailed') {
-        emit({ type: 'fileError', file: data.file, error: errorOf(data.details.error) });
+        emit({ type: 'fileError', file: data.file, error: fileErrorOf(data.details.error, stderr.get(data.file)) });
       }
       if (type === 'test:pass' || type === 'test:fail') emit({ type: 'fileEnd', file: data.file });
       continue;
@@ -57,7 +73,7 @@ export default async function* reflectNodeTestReporter(source) {
 const NODE_TEST_PRELOAD = `'use strict';
 // Runs in every node:test child (and idly in the parent). node:test runs each test function inside the test's
 // own async scope, so an async_hooks "before" callback sees every test start, synchronously, with its names.
-if (process.env.NODE_TEST_CONTEXT && process.env.REFLECT_EVENTS_FILE) {
+if ((process.env.NODE_TEST_CONTEXT || process.env.REFLECT_NODE_TEST_DIRECT) && process.env.REFLECT_EVENTS_FILE) {
   const fs = require('fs');
   const util = require('util');
   const asyncHooks = require('async_hooks');
@@ -100,16 +116,16 @@ if (process.env.NODE_TEST_CONTEXT && process.env.REFLECT_EVENTS_FILE) {
 export const nodeTestAdapter: FrameworkAdapter = {
   framework: 'node-test',
   prepare(ctx: RunContext): Invocation {
-    const reporter = writeReporter(ctx, 'reflect-node-test-reporter.mjs', NODE_TEST_REPORTER);
-    const preload = writeReporter(ctx, 'reflect-node-test-preload.cjs', NODE_TEST_PRELOAD);
-    const args = [`--require=${preload}`, '--test', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
-    const names = selectedNames(ctx.only);
-    // Node 20 matches each test's own title, and a matching suite runs all of its tests; the report is
-    // narrowed to the exact full names afterwards.
-    if (names) for (const n of names) args.push(`--test-name-pattern=^${escapeRegex(n.split(' > ').slice(-1)[0])}$`);
-    args.push(...selectedFiles(ctx.only));
-    // `node` from PATH: the project's Node, also when we run inside the editor.
-    return { command: 'node', args, display: displayCommand(['node', ...args]) };
+    // One selected file (a candidate's targeted run, usually) runs in a single process, without `--test`'s
+    // parent: about half the time of a small file's run. More files, or the whole suite, go through `--test`.
+    return invocation(ctx, selectedFiles(ctx.only).length === 1);
+  },
+  fallback(ctx: RunContext, first: ProcessResult): Invocation | undefined {
+    // A file that fails before its first test (a syntax error, a throw at load) reports nothing when run
+    // directly; `--test` reports it as the file's own failure, with the error.
+    if (selectedFiles(ctx.only).length !== 1 || first.exitCode === 0) return undefined;
+    if (readEvents(ctx).some((e) => e.type === 'start' || e.type === 'result')) return undefined;
+    return invocation(ctx, false);
   },
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
@@ -121,4 +137,17 @@ export const nodeTestAdapter: FrameworkAdapter = {
 
 function hasStarts(events: ReporterEvent[], file: string): boolean {
   return events.some((e) => e.type === 'start' && e.file === file);
+}
+
+function invocation(ctx: RunContext, direct: boolean): Invocation {
+  const reporter = writeReporter(ctx, 'reflect-node-test-reporter.mjs', NODE_TEST_REPORTER);
+  const preload = writeReporter(ctx, 'reflect-node-test-preload.cjs', NODE_TEST_PRELOAD);
+  const args = [`--require=${preload}`, ...(direct ? [] : ['--test']), `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
+  const names = selectedNames(ctx.only);
+  // Node 20 matches each test's own title, and a matching suite runs all of its tests; the report is
+  // narrowed to the exact full names afterwards.
+  if (names) for (const n of names) args.push(`--test-name-pattern=^${escapeRegex(n.split(' > ').slice(-1)[0])}$`);
+  args.push(...selectedFiles(ctx.only));
+  // `node` from PATH: the project's Node, also when we run inside the editor.
+  return { command: 'node', args, display: displayCommand(['node', ...args]), ...(direct ? { env: { REFLECT_NODE_TEST_DIRECT: '1' } } : {}) };
 }
