@@ -26,7 +26,8 @@ const COVERED_FRAMEWORKS = new Set(['node-test', 'mocha']);
 /** Where failing and passing tests ran (block level), or undefined when coverage is not cheap here. */
 export async function coverageHints(req: CoverageRequest): Promise<CoverageHints | undefined> {
   if (!COVERED_FRAMEWORKS.has(req.baseline.framework)) return undefined;
-  const failing = req.baseline.tests.filter((t) => t.status === 'failed' || t.status === 'timedOut');
+  // A test that ran out of time would do so again, and a killed process writes no coverage: leave those out.
+  const failing = req.baseline.tests.filter((t) => t.status === 'failed');
   const passing = req.baseline.tests.filter((t) => t.status === 'passed');
   if (failing.length === 0) return undefined;
   const ws = await req.scratch();

@@ -28,13 +28,24 @@ describe('candidate test timeout', () => {
     assert.strictEqual(t.current(), 10_000);
   });
 
-  it('learns nothing from runs that timed out, failed to start or reported no test', () => {
+  it('learns no duration from runs that failed to start or reported no test', () => {
     const t = createCandidateTimeout(30_000, 5);
-    t.observe(report(30_000, { timedOut: true }));
     t.observe(report(50, { error: 'node: not found', tests: [] }));
     t.observe(report(80, { tests: [] }));
     assert.strictEqual(t.current(), 30_000);
     assert.strictEqual(t.longestMs, 0);
+  });
+
+  it('gives a quarter of the limit while every run so far hung, then learns from the first that finishes', () => {
+    const t = createCandidateTimeout(40_000, 5);
+    t.observe(report(40_000, { timedOut: true }));
+    assert.strictEqual(t.longestMs, 0);
+    assert.strictEqual(t.current(), 10_000);
+    t.observe(report(300));
+    assert.strictEqual(t.current(), 2_000);
+    const small = createCandidateTimeout(4_000, 5);
+    small.observe(report(4_000, { timedOut: true }));
+    assert.strictEqual(small.current(), 2_000);
   });
 
   it('is off with factor 0', () => {
