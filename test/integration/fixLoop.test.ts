@@ -39,14 +39,17 @@ describe('the reflection loop with a scripted model on real projects', function 
     return { dir, snapshot };
   }
 
-  async function run(dir: string, script: ReplyScript, options: Partial<LoopOptions> = {}, extra: Partial<EngineSetup> = {}): Promise<Run> {
+  async function run(
+    dir: string, script: ReplyScript, options: Partial<LoopOptions> = {},
+    extra: Partial<EngineSetup> | ((s: ScriptedOpenAIServer) => Partial<EngineSetup>) = {},
+  ): Promise<Run> {
     await server?.close();
     server = await startScriptedOpenAIServer(script);
     const setup: EngineSetup = {
       root: dir,
       provider: { kind: 'openai', baseURL: server.baseURL, model: 'actor', criticModel: 'critic' },
       options: { ...DEFAULT_LOOP_OPTIONS, flakyRetries: 0, candidates: 1, testTimeoutMs: 60_000, ...options },
-      ...extra,
+      ...(typeof extra === 'function' ? extra(server) : extra),
     };
     const events: LoopEvent[] = [];
     const gen = runEngine(setup, new AbortController().signal);
@@ -131,6 +134,31 @@ describe('the reflection loop with a scripted model on real projects', function 
     assert.strictEqual(first.rejectReason, 'the reply contains no SEARCH/REPLACE block and no code block to apply');
     assert.strictEqual(first.rationale, 'I believe the discount handling is wrong somewhere.');
     assert.strictEqual(trace.rounds.length, 2);
+  });
+
+  it('hybrid: the built-in pass goes first without a model call, then the model sees its critique and fixes it', async () => {
+    const { dir, snapshot } = project('fix-price');
+    const before = snapshot();
+    const critique = 'The built-in round changed operators and literals in total() and none made the discount test pass; the discount must be taken off as a fraction.';
+    let actorCallsInRound1 = -1;
+    const { result, trace, events } = await run(dir, (r) => {
+      if (isCritic(r)) {
+        actorCallsInRound1 = actorRequests(server!).length;
+        return { text: critique };
+      }
+      return { text: RIGHT };
+    }, { rounds: 2 }, (s) => ({ provider: { kind: 'hybrid', model: { kind: 'openai', baseURL: s.baseURL, model: 'actor', criticModel: 'critic' } } }));
+    assert.strictEqual(result.status, 'verified', result.stopReason);
+    assert.strictEqual(actorCallsInRound1, 0, 'no actor call before the built-in round was critiqued');
+    const [first, second] = trace.rounds;
+    assert.ok(first.candidates.length > 1 && first.candidates.every((c) => c.source === 'hybrid'), JSON.stringify(first.candidates.map((c) => c.source)));
+    assert.ok(first.candidates.some((c) => c.status !== 'rejected' && c.status !== 'pending'));
+    assert.deepStrictEqual(second.candidates.map((c) => [c.source, c.status]), [['model', 'verified']]);
+    const prompt = lastUserMessage(actorRequests(server!)[0]);
+    assert.ok(prompt.includes(critique), prompt);
+    const start = events[0];
+    assert.ok(start.type === 'run-start' && start.provider.startsWith('builtin + '), JSON.stringify(start));
+    assert.deepStrictEqual(snapshot(), before);
   });
 
   it('cuts a candidate that loops forever at a limit learnt from the baseline, not the configured 60 s', async () => {
