@@ -158,3 +158,10 @@ function dedent(text: string, by: number): string {
 export function same(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
   return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
+
+/** `f` when `node` is an argument of the call `f(…)`, as written (`Math.floor`, `math.floor`), spaces removed. */
+export function calleeOf(node: SyntaxNode): string | undefined {
+  const args = node.parent;
+  if (args?.type !== 'arguments' && args?.type !== 'argument_list') return undefined;
+  return args.parent?.childForFieldName('function')?.text.replace(/\s+/g, '');
+}

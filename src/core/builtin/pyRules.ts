@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '../ports';
 import type { RuleContext } from './generate';
 import {
-  COMPARISON_SWAPS, argumentSwaps, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
+  COMPARISON_SWAPS, argumentSwaps, calleeOf, boundaryShifts, identifierSwaps, methodSwaps, numberShifts, same, stringShifts, statementEdits, swapsFor, type Alternative,
 } from './commonRules';
 
 const COMPARISON: Record<string, Alternative[]> = {
@@ -197,11 +197,4 @@ function isPyStatement(n: SyntaxNode): boolean {
 function isModuleName(node: SyntaxNode): boolean {
   const p = node.parent;
   return !!p && (/import|export/.test(p.type) || p.type === 'arguments' && /^require\b/.test(p.parent?.text ?? ''));
-}
-
-/** `f` when `node` is an argument of the call `f(…)` (the callee as written, e.g. `math.floor`). */
-function calleeOf(node: SyntaxNode): string | undefined {
-  const args = node.parent;
-  if (args?.type !== 'argument_list') return undefined;
-  return args.parent?.childForFieldName('function')?.text.replace(/\s+/g, '');
 }
