@@ -1,12 +1,13 @@
 /**
  * node:test: `node --test` with a reporter module of ours (`--test-reporter=<path>`), selected files as
- * arguments and `--test-name-pattern` for names; a run of one selected file runs it directly (`node FILE`
- * with the same reporter and preload), which skips `--test`'s extra process. Each file runs in its own child process, whose events reach
- * the parent a tick late: a test that loops forever also swallows the reports of the tests just before it.
- * So a small preload of ours (`--require`, which node passes on to the children) writes each test's start,
+ * arguments and `--test-name-pattern` for names. A run of one selected file runs it directly (`node FILE` with
+ * the same reporter and preload), which skips `--test`'s extra process. Under `--test` each file runs in its
+ * own child process, whose events reach the parent a tick late: a test that loops forever also swallows the
+ * reports of the tests just before it. So a small preload of ours (`--require`, which node passes on to the children) writes each test's start,
  * and the end of the tests before it, synchronously; on a timeout those say which test was stuck and what the
  * unreported ones before it did. A file that never got as far as a test is scanned for its test names.
  */
+import * as fs from 'fs';
 import type { ProcessResult } from '../processTree';
 import { ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, escapeRegex, readEvents, selectedFiles, selectedNames, writeReporter } from './reporterShared';
@@ -124,7 +125,8 @@ export const nodeTestAdapter: FrameworkAdapter = {
     // A file that fails before its first test (a syntax error, a throw at load) reports nothing when run
     // directly; `--test` reports it as the file's own failure, with the error.
     if (selectedFiles(ctx.only).length !== 1 || first.exitCode === 0) return undefined;
-    if (readEvents(ctx).some((e) => e.type === 'start' || e.type === 'result')) return undefined;
+    // Run directly, the only events are test starts (preload) and results (reporter): any line means a test ran.
+    if (hasEvents(ctx)) return undefined;
     return invocation(ctx, false);
   },
   collect(ctx: RunContext, proc: ProcessResult) {
@@ -150,4 +152,12 @@ function invocation(ctx: RunContext, direct: boolean): Invocation {
   args.push(...selectedFiles(ctx.only));
   // `node` from PATH: the project's Node, also when we run inside the editor.
   return { command: 'node', args, display: displayCommand(['node', ...args]), ...(direct ? { env: { REFLECT_NODE_TEST_DIRECT: '1' } } : {}) };
+}
+
+function hasEvents(ctx: RunContext): boolean {
+  try {
+    return fs.statSync(ctx.eventsFile).size > 0;
+  } catch {
+    return false;
+  }
 }
