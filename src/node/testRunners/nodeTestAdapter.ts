@@ -5,7 +5,8 @@
  * own child process, whose events reach the parent a tick late: a test that loops forever also swallows the
  * reports of the tests just before it. So a small preload of ours (`--require`, which node passes on to the
  * children) writes each test's start, and the end of the tests before it, synchronously; on a timeout those say
- * which test was stuck and what the unreported ones before it did. A file that never got as far as a test is scanned for its test names.
+ * which test was stuck and what the unreported ones before it did. A file that never got as far as a test is
+ * scanned for its test names.
  */
 import * as fs from 'fs';
 import type { ProcessResult } from '../processTree';
