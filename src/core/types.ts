@@ -130,8 +130,12 @@ export interface Candidate {
   full?: TestSummary;
   targetsPassed: number;
   targetsTotal: number;
-  /** Ids of tests that passed in the baseline and fail with this candidate. */
+  /** Ids of tests that passed in the baseline and fail, are skipped or are missing with this candidate. */
   newFailures: string[];
+  /** The new failures with no result at all in the full run (their file stopped loading, or they were not run). */
+  missingTests?: string[];
+  /** Why a candidate that passed its targets is not verified, when that is not just its new failures. */
+  notVerifiedReason?: string;
   /** Ids of target tests that still fail, with their failure messages. */
   remainingFailures: { id: string; message: string }[];
   score: number;
