@@ -27,7 +27,10 @@ const USAGE = `Usage: npm run bench -- --suite FILE.jsonl [options]
   --max-seconds S             hard limit per problem (default 60)
   --candidates N              built-in candidates per round (default 60)
   --round-seconds S           built-in seconds per round (default 28)
-  --python PATH               Python interpreter for Python problems (default: python3's real executable)`;
+  --python PATH               Python interpreter for Python problems (default: python3's real executable)
+  --hidden-tests              show the engine only each problem's example test (HumanEvalFix example_test; else
+                              the first half of its assertions) and judge the fix with all of them: prints
+                              plausible vs correct and the overfit rate`;
 
 interface BenchArgs {
   suite: string;
@@ -46,6 +49,7 @@ interface BenchArgs {
   candidates: number;
   roundSeconds: number;
   python?: string;
+  hiddenTests: boolean;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -68,12 +72,12 @@ async function main(argv: string[]): Promise<number> {
   const settings: BenchSettings = {
     provider: args.provider === 'builtin' ? 'builtin' : openaiProvider(args),
     options, maxMsPerProblem: args.maxSeconds * 1000, candidatesPerRound: args.candidates, secondsPerRound: args.roundSeconds,
-    python, syntax: createSyntaxParser(),
+    python, syntax: createSyntaxParser(), hiddenTests: args.hiddenTests,
   };
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const providerLabel = args.provider === 'builtin' ? 'builtin' : `openai (${args.model})`;
-  process.stdout.write(`bench: ${problems.length} problems from ${args.suite}, provider ${providerLabel}, ${args.concurrency} at a time, ` +
+  process.stdout.write(`bench: ${problems.length} problems from ${args.suite}${args.hiddenTests ? ' (hidden tests: the engine sees the examples only)' : ''}, provider ${providerLabel}, ${args.concurrency} at a time, ` +
     `${os.cpus().length} cores\n${TABLE_HEADER}\n`);
   const started = Date.now();
   const results: ProblemResult[] = new Array(problems.length);
@@ -90,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   const meta = {
     suite: path.basename(args.suite), provider: providerLabel, startedAt: new Date(started).toISOString(),
     machine: `${os.cpus().length} cores, node ${process.version}`,
-    settings: { rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, candidateTimeoutFactor: args.candidateTimeoutFactor, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
+    settings: { hiddenTests: args.hiddenTests, rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, candidateTimeoutFactor: args.candidateTimeoutFactor, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
   };
   writeOutputs(args.out, meta, figures, done);
   process.stdout.write(`\n${figuresText(figures, providerLabel)}\nwrote ${path.join(args.out, 'results.json')}, summary.md, chart.svg\n`);
@@ -98,8 +102,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function parseArgs(argv: string[]): BenchArgs {
-  const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; candidateTimeoutFactor: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
-    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, candidateTimeoutFactor: DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin',
+  const a: Partial<BenchArgs> & { hiddenTests: boolean; concurrency: number; out: string; rounds: number; testTimeoutMs: number; candidateTimeoutFactor: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
+    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, candidateTimeoutFactor: DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin', hiddenTests: false,
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -140,6 +144,7 @@ function parseArgs(argv: string[]): BenchArgs {
       case '--candidates': a.candidates = num(flag, value()); break;
       case '--round-seconds': a.roundSeconds = num(flag, value()); break;
       case '--python': a.python = value(); break;
+      case '--hidden-tests': a.hiddenTests = true; break;
       case '--help': case '-h': throw new Error('help');
       default: throw new Error(`unknown option ${flag}`);
     }

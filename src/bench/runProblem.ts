@@ -14,7 +14,7 @@ import { createScratchProvider } from '../node/scratchWorkspace';
 import { createSourceFiles } from '../node/sourceFiles';
 import { createTestRunner } from '../node/testRunners/createTestRunner';
 import { jsVerificationScript, writeJsWorkspace } from './jsWorkspace';
-import type { Problem } from './problems';
+import { withHiddenTests, type Problem } from './problems';
 import { pyVerificationScript, writePyWorkspace } from './pyWorkspace';
 
 export type ProblemStatus = 'fixed' | 'not-fixed' | 'rejected-fix' | 'skipped' | 'error';
@@ -50,6 +50,8 @@ export interface BenchSettings {
   secondsPerRound: number;
   /** Interpreter for Python problems (see writePyWorkspace). */
   python?: string;
+  /** --hidden-tests: the engine sees only the examples (or half the assertions); the check runs them all. */
+  hiddenTests?: boolean;
   syntax: SyntaxParser;
 }
 
@@ -62,9 +64,10 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-problem-'));
   try {
+    const shown = settings.hiddenTests ? withHiddenTests(problem) : problem;
     const written = problem.language === 'js'
-      ? await writeJsWorkspace(dir, problem, settings.syntax)
-      : await writePyWorkspace(dir, problem, settings.syntax, settings.python);
+      ? await writeJsWorkspace(dir, shown, settings.syntax)
+      : await writePyWorkspace(dir, shown, settings.syntax, settings.python);
     base.assertions = written.assertions;
     if (written.skipped) return { ...base, status: 'skipped', stopReason: written.skipped, timeMs: Date.now() - started };
     const provider = await providerFor(dir, settings);
@@ -123,7 +126,7 @@ async function providerFor(dir: string, settings: BenchSettings): Promise<Provid
   return { kind: 'custom', label: 'builtin', proposer, critic };
 }
 
-/** Runs the problem's original test on the patched solution in a fresh folder, as the suite itself runs it. */
+/** Runs every original test of the problem (hidden ones included) on the patched solution in a fresh folder, as the suite itself runs it. */
 async function verifyIndependently(problem: Problem, patched: string, python: string | undefined, signal: AbortSignal): Promise<{ ok: boolean; detail: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-verify-'));
   try {
