@@ -74,7 +74,7 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
     const limit = AbortSignal.any([signal, AbortSignal.timeout(settings.maxMsPerProblem)]);
     const engine = runEngine({ root: dir, provider, options: settings.options }, limit);
     let result: RunResult | undefined;
-    let candidatesTested = 0;
+    const tested = new Set<string>();
     let rounds = 0;
     let timeToFixMs: number | undefined;
     for (;;) {
@@ -85,8 +85,9 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
       }
       const e = next.value;
       if (e.type === 'round-start') rounds = e.round;
+      // A candidate may be reported again (after the minimality check, or as a best attempt): count it once.
       if (e.type === 'candidate-result') {
-        candidatesTested++;
+        tested.add(e.candidate.id);
         if (e.candidate.status === 'verified' && timeToFixMs === undefined) timeToFixMs = Date.now() - started;
       }
     }
@@ -94,7 +95,7 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
       ...base, runStatus: result.status, stopReason: limit.aborted && !signal.aborted
         ? `the limit of ${Math.round(settings.maxMsPerProblem / 1000)} s per problem was reached`
         : result.stopReason,
-      rounds, candidatesTested, tokens: result.tokens, patch: result.patch, timeMs: Date.now() - started,
+      rounds, candidatesTested: tested.size, tokens: result.tokens, patch: result.patch, timeMs: Date.now() - started,
       ...(result.best ? { summary: result.best.summary } : {}),
     };
     if (result.status !== 'verified' || !result.best) return { ...out, status: result.status === 'error' ? 'error' : 'not-fixed' };

@@ -57,10 +57,17 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
       case 'candidate-result': {
         const c = event.candidate;
+        // The verified candidate comes once more after the check that each of its hunks is needed.
+        if (c.minimality) {
+          line(`  ${c.id} ${c.minimality.summary}`);
+          break;
+        }
+        // A best attempt is run against the full suite at the end of a run that verified nothing.
+        const prefix = c.full && (c.status === 'improved' || c.status === 'failed') ? 'as the best attempt, on the full suite: ' : '';
         const detail = c.status === 'verified'
           ? 'passes the target tests and the full suite'
           : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${brokenText(c)}` : ''}`;
-        line(`  ${c.id} ${c.status}: ${detail} — ${c.summary}`);
+        line(`  ${c.id} ${c.status}: ${prefix}${detail} — ${c.summary}`);
         if (c.notVerifiedReason) line(`      not verified: ${c.notVerifiedReason}`);
         if (roundSize <= 5) for (const f of c.remainingFailures.slice(0, 3)) line(`      still failing ${f.id}: ${oneLine(f.message)}`);
         break;

@@ -140,6 +140,26 @@ export interface Candidate {
   remainingFailures: { id: string; message: string }[];
   score: number;
   durationMs: number;
+  /** Set on a verified candidate once every hunk was shown to be needed (or the unneeded ones dropped). */
+  minimality?: Minimality;
+}
+
+/** The result of trying a verified candidate without each of its hunks (see minimality.ts). */
+export interface Minimality {
+  /** Hunks of the verified patch, and how many the target tests need (the patch the user gets). */
+  hunks: number;
+  kept: number;
+  /** Targeted runs the check took (at most one per hunk), and its time including the smaller patch's full run. */
+  targetRuns: number;
+  durationMs: number;
+  /** How each target test fails without the patch (from the baseline). */
+  targetsFailWithout: { id: string; on: 'assertion' | 'load error' | 'exception' }[];
+  /** The verified patch before hunks were dropped (set only when some were). */
+  originalDiff?: string;
+  /** Why hunks that looked unneeded were kept after all. */
+  note?: string;
+  /** The verdict in one line, as the CLI, panel and trace show it ("minimal: each of 2 hunks is needed; …"). */
+  summary: string;
 }
 
 /** A critique written after a round: what was tried, what the evidence proves, what to try next. */

@@ -90,6 +90,7 @@ export function verdictLines(c: CandidateView, baseline: BaselineView | undefine
     lines.push(`New failures: ${c.newFailures.map((id) => (missing.has(id) ? `${id} (missing from the run)` : id)).join(', ')}`);
   }
   if (c.notVerifiedReason) lines.push(`Not verified: ${c.notVerifiedReason}`);
+  if (c.minimality) lines.push(c.minimality.summary);
   if (c.full) lines.push(`Full suite: ${formatSummary(c.full)}`);
   lines.push(`Tested in ${formatDuration(c.durationMs)}`);
   return lines;
