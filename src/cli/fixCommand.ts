@@ -152,7 +152,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
 
 /** How an unverified best attempt is labelled: never "the fix"; its new failures (from a full run) listed. */
 export function bestAttemptLabel(b: Candidate): string[] {
-  const lines = [`the change above is the best attempt, NOT a fix: ${b.targetsPassed}/${b.targetsTotal} target tests pass`];
+  const lines = [`BEST ATTEMPT, NOT A FIX: ${b.targetsPassed}/${b.targetsTotal} target tests pass with it`];
   if (!b.full) lines.push('it was not run against the full suite (the run stopped first), so what else it breaks is unknown');
   else if (b.newFailures.length === 0) lines.push('on the full suite it breaks no test that passed before');
   else {
