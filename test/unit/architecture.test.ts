@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 
 const root = path.resolve(__dirname, '../../..');
@@ -19,7 +20,7 @@ function importsOf(file: string): string[] {
   return specs;
 }
 
-const NODE_BUILTINS = new Set(require('module').builtinModules as string[]);
+const NODE_BUILTINS = new Set(builtinModules);
 
 describe('architecture rules', () => {
   it('src/core imports neither vscode nor Node built-ins', () => {
