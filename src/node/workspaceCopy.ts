@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS } from './sourceFiles';
+import { linkDependencyEntries } from './workspacePackages';
 
 type Treatment = 'copy' | 'link' | 'skip';
 
@@ -22,7 +23,7 @@ function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treat
  * Copies asynchronously, a folder's entries in parallel: the extension host must not freeze while a large
  * workspace is copied, and the thread pool overlaps the many small file copies.
  */
-export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): Promise<void> {
+export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string, workspace = false): Promise<void> {
   const entries = await fs.promises.readdir(src, { withFileTypes: true });
   await Promise.all(entries.map(async (e) => {
     const from = path.join(src, e.name);
@@ -31,10 +32,12 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link') await fs.promises.symlink(from, to, 'dir');
+      // In a workspace, node_modules holds links to the workspace's own packages, which must lead into the copy.
+      if (how === 'link' && workspace && e.name === 'node_modules') await linkDependencyEntries(from, to, root);
+      else if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
         await fs.promises.mkdir(to);
-        await copyTree(from, to, root, ignored, exclude);
+        await copyTree(from, to, root, ignored, exclude, workspace);
       }
     } else if (e.isFile()) {
       // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.
