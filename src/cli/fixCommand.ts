@@ -36,7 +36,8 @@ Options:
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
-  --allow-test-edits     let candidates change test files (rejected by default)
+  --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
+                         snapshots, skip/only markers): tested and shown with a warning instead of rejected
   --apply                write the verified fix into the project
   --json                 print {status, rounds, patch, files, tokens, durationMs} instead of the diff
   --trace FILE           write the run's trace (JSON, or Markdown when FILE ends in .md)

@@ -3,6 +3,7 @@
  * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
  * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
  */
+import type { ProtectedRule } from './protectedPaths';
 
 /** Frameworks the test layer knows how to drive with a machine-readable reporter. */
 export type FrameworkId = 'node-test' | 'jest' | 'vitest' | 'mocha' | 'pytest' | 'generic';
@@ -120,6 +121,10 @@ export interface Candidate {
   diff: string;
   status: CandidateStatus;
   rejectReason?: string;
+  /** The protected-path rule a rejected candidate broke (see protectedPaths.ts), when that was the reason. */
+  rejectRule?: ProtectedRule;
+  /** Test-setup changes allowed by --allow-test-edits, each a reason as protectedPaths.ts words it. */
+  warnings?: string[];
   /** Results of the targeted run (failing tests of the baseline) and of the full suite, when run. */
   targeted?: TestSummary;
   full?: TestSummary;

@@ -32,6 +32,8 @@ export function toCandidateView(c: Candidate): CandidateView {
   if (truncated) view.diffTruncated = true;
   if (c.rationale !== undefined) view.rationale = c.rationale;
   if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
+  if (c.rejectRule !== undefined) view.rejectRule = c.rejectRule;
+  if (c.warnings?.length) view.warnings = c.warnings;
   if (c.targeted) view.targeted = c.targeted;
   if (c.full) view.full = c.full;
   return view;

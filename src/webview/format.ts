@@ -81,7 +81,7 @@ export function flippedTests(c: CandidateView, baseline: BaselineView | undefine
 export function verdictLines(c: CandidateView, baseline: BaselineView | undefined, runEnded = false): string[] {
   if (c.status === 'pending') return [runEnded ? 'Not tested: the run ended first' : 'Testing…'];
   if (c.status === 'rejected') return [`Rejected: ${c.rejectReason ?? 'the edit could not be applied'}`];
-  const lines = [`Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
+  const lines = [...(c.warnings ?? []).map((w) => `Warning: ${w}`), `Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
   const flipped = flippedTests(c, baseline);
   if (flipped.length) lines.push(`Now passing: ${flipped.join(', ')}`);
   if (c.remainingFailures.length) lines.push(`Still failing: ${c.remainingFailures.map((f) => `${f.id} (${f.message})`).join('; ')}`);
