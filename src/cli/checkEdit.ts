@@ -21,12 +21,36 @@ export function checkEditFromHook(stdin: string, cwdFlag: string | undefined): n
     return 1;
   }
   const root = path.resolve(cwdFlag ?? (typeof hook.cwd === 'string' ? hook.cwd : process.cwd()));
-  // A new test file is welcome (a regression test); only files that exist are the test setup to protect.
-  const existing = editedFiles(hook.tool_input ?? {}, root).filter((rel) => fs.existsSync(path.join(root, rel)));
-  const reasons = testSetupTampering(existing.map((rel) => ({ path: rel, before: 'the file', after: 'an edit' })));
+  const input = hook.tool_input ?? {};
+  // A new test file is welcome (a regression test) unless it adds a skip/only marker: new files are judged by content.
+  const files = editedFiles(input, root);
+  const changes = files.map((rel) => {
+    const abs = path.join(root, rel);
+    const before = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '';
+    return { path: rel, before, after: afterEdit(input, before, files.length) };
+  });
+  const added = new Set(changes.filter((c) => !fs.existsSync(path.join(root, c.path))).map((c) => c.path));
+  const packageJson = fs.existsSync(path.join(root, 'package.json')) ? fs.readFileSync(path.join(root, 'package.json'), 'utf8') : undefined;
+  const reasons = testSetupTampering(changes, { added, packageJson });
   if (reasons.length === 0) return 0;
   process.stderr.write(`reflect: denied: ${reasons.join('; ')}. Fix the code under test instead; if the test itself is wrong, ask the user.\n`);
   return 2;
+}
+
+/**
+ * The file's text after the call, when the call says it (one file: a Write's content, an Edit's replacement);
+ * otherwise undefined, and the path alone is judged.
+ */
+function afterEdit(input: Record<string, unknown>, before: string, fileCount: number): string | undefined {
+  if (fileCount !== 1) return undefined;
+  if (typeof input.content === 'string') return input.content;
+  const edits = Array.isArray(input.edits) ? input.edits : [input];
+  let text = before;
+  for (const e of edits as Record<string, unknown>[]) {
+    if (typeof e?.old_string !== 'string' || typeof e.new_string !== 'string' || !text.includes(e.old_string)) return undefined;
+    text = e.replace_all === true ? text.split(e.old_string).join(e.new_string) : text.replace(e.old_string, () => e.new_string as string);
+  }
+  return text;
 }
 
 /** Workspace-relative paths an edit tool call would write; files outside the workspace are not this hook's concern. */

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from '../node/applyChanges';
@@ -20,7 +21,7 @@ each in a scratch copy, critiques, retries. Your files are not touched unless yo
 Options:
   --cwd DIR              project folder (default: the current folder)
   --command CMD          test command (default: detected from the project)
-  --only SPEC            only these tests: FILE or FILE::TEST NAME (repeatable)
+  --only SPEC            only these tests: FILE or FILE::TEST NAME, the name as written or "A > B > name" (repeatable)
   --provider NAME        builtin (no model) or openai (any OpenAI-compatible server); default: openai when
                          --model or --base-url is given, else $REFLECT_PROVIDER, else builtin
   --base-url URL         OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or https://api.openai.com/v1;
@@ -37,7 +38,8 @@ Options:
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
-  --allow-test-edits     let candidates change test files (rejected by default)
+  --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
+                         snapshots, skip/only markers): tested and shown with a warning instead of rejected
   --apply                write the verified fix into the project
   --json                 print {status, rounds, patch, files, tokens, durationMs} instead of the diff
   --trace FILE           write the run's trace (JSON, or Markdown when FILE ends in .md)
@@ -227,11 +229,13 @@ export function providerFromArgs(args: FixArgs, env: Record<string, string | und
   };
 }
 
+/** The same selector syntax as `reflect test --only` (core/testSelectors.ts). */
 function parseSelector(spec: string): TestSelector {
-  const at = spec.indexOf('::');
-  const file = (at >= 0 ? spec.slice(0, at) : spec).replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!file) throw new UsageError(`--only needs FILE or FILE::TEST NAME, got "${spec}"`);
-  return at >= 0 ? { file, name: spec.slice(at + 2) } : { file };
+  try {
+    return parseTestSelector(spec);
+  } catch (e) {
+    throw e instanceof SelectorSyntaxError ? new UsageError(e.message) : e;
+  }
 }
 
 function positiveInt(flag: string, text: string): number {

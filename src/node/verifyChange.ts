@@ -60,7 +60,7 @@ export async function verifyWorkingTree(opts: VerifyOptions): Promise<VerifyResu
   const progress = opts.onProgress ?? (() => undefined);
   const { base, changes, added } = await workingTreeChanges(root, opts.base ?? 'HEAD', opts.signal);
   const changedFiles = changes.map((c) => c.path);
-  const tampering = testSetupTampering(changes, new Set(added));
+  const tampering = testSetupTampering(changes, { added: new Set(added), packageJson: readIfExists(path.join(root, 'package.json')) });
   const result = (fields: Partial<VerifyResult>): VerifyResult => ({
     verdict: 'pass', reasons: [], base, changedFiles, tampering, fixed: [], stillFailing: [], broken: [], newFailing: [],
     durationMs: Date.now() - started, ...fields,
@@ -135,6 +135,14 @@ function revertToBase(copyRoot: string, changes: FileChange[], added: string[]):
       fs.mkdirSync(path.dirname(abs), { recursive: true });
       fs.writeFileSync(abs, c.before);
     }
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

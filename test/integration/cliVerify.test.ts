@@ -78,7 +78,7 @@ describe('reflect verify (the CLI process)', function () {
     editFile(dir, 'test/words.test.js', "'Hello'", "'Hhello'");
     const run = await verify();
     assert.strictEqual(run.code, 2);
-    assert.strictEqual(run.stderr, 'reflect verify: BLOCK: the change edits the test file test/words.test.js; the tests are the judge and may not change\n');
+    assert.strictEqual(run.stderr, 'reflect verify: BLOCK: it edits the test file test/words.test.js; tests are read-only unless test edits are allowed\n');
   });
 
   it('blocks a change that adds .only', async () => {
@@ -86,7 +86,15 @@ describe('reflect verify (the CLI process)', function () {
     editFile(dir, 'test/words.test.js', "it('takes the tail", "it.only('takes the tail");
     const run = await verify();
     assert.strictEqual(run.code, 2);
-    assert.match(run.stderr, /^reflect verify: BLOCK: .*test\/words\.test\.js/);
+    assert.strictEqual(run.stderr, 'reflect verify: BLOCK: it adds a skip/only/todo marker (.skip / .only / .todo on a test or suite) to test/words.test.js; silencing or narrowing tests is not a fix\n');
+  });
+
+  it('blocks a change to the test script in package.json', async () => {
+    dir = writeProject('verify-script', WORDS_PROJECT, { git: true });
+    editFile(dir, 'package.json', '"test": "node --test"', '"test": "node --test test/none"');
+    const run = await verify();
+    assert.strictEqual(run.code, 2);
+    assert.match(run.stderr, /^reflect verify: BLOCK: it changes scripts\.test in package\.json, part of how the tests run; /);
   });
 
   it('blocks when the failing test still fails, and compares with --base REF', async () => {
@@ -121,7 +129,7 @@ describe('reflect verify (the CLI process)', function () {
     const hook = (toolInput: object) => JSON.stringify({ hook_event_name: 'PreToolUse', cwd: dir, tool_name: 'Edit', tool_input: toolInput });
     const denied = await cli(['--check-edit'], hook({ file_path: path.join(dir, 'test/words.test.js'), old_string: 'a', new_string: 'b' }));
     assert.strictEqual(denied.code, 2);
-    assert.strictEqual(denied.stderr, 'reflect: denied: the change edits the test file test/words.test.js; the tests are the judge and may not change. Fix the code under test instead; if the test itself is wrong, ask the user.\n');
+    assert.strictEqual(denied.stderr, 'reflect: denied: it edits the test file test/words.test.js; tests are read-only unless test edits are allowed. Fix the code under test instead; if the test itself is wrong, ask the user.\n');
     const allowed = await cli(['--check-edit'], hook({ file_path: path.join(dir, 'src/words.js') }));
     assert.deepStrictEqual([allowed.code, allowed.stderr], [0, '']);
     const newTest = await cli(['--check-edit'], hook({ file_path: 'test/regression.test.js', content: 'x' }));

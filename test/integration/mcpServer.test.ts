@@ -43,6 +43,7 @@ describe('reflect mcp (the SDK client over stdio)', function () {
     await client.connect(transport);
   }
   const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields of its tool's own result
   const data = (r: unknown) => (r as CallToolResult).structuredContent as Record<string, any>;
 
   beforeEach(() => {
@@ -118,7 +119,7 @@ describe('reflect mcp (the SDK client over stdio)', function () {
     await connect(dir);
     const verdict = await client.callTool({ name: 'verify_change', arguments: {} }, undefined, { timeout: 150_000 });
     assert.strictEqual(data(verdict).verdict, 'block');
-    assert.strictEqual(text(verdict).split('\n')[0], 'BLOCK: the change edits the test file test/words.test.js; the tests are the judge and may not change');
+    assert.strictEqual(text(verdict).split('\n')[0], 'BLOCK: it adds a skip/only/todo marker (.skip / .only / .todo on a test or suite) to test/words.test.js; silencing or narrowing tests is not a fix');
     const badRef = await client.callTool({ name: 'verify_change', arguments: { base: '--output=/tmp/x' } });
     assert.strictEqual(badRef.isError, true);
   });
