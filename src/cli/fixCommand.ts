@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { applyVerifiedChanges } from '../node/applyChanges';
 import { runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { createProgressPrinter } from './fixProgress';
@@ -127,7 +128,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   }
   let applied = false;
   if (args.apply && result.status === 'verified' && result.best) {
-    const refusal = applyChanges(args.cwd, result.best.changes);
+    const refusal = applyVerifiedChanges(args.cwd, result.best.changes);
     if (refusal) {
       process.stderr.write(`reflect fix: not applied: ${refusal}\n`);
       return 1;
@@ -247,21 +248,6 @@ function nonNegativeInt(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number (0 or more), got "${text}"`);
   return n;
-}
-
-/** Writes the verified change, but only if every file still holds what the run started from. */
-function applyChanges(root: string, changes: { path: string; before: string; after: string }[]): string | undefined {
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    const now = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '';
-    if (now !== c.before) return `${c.path} changed since the run started; run reflect fix again`;
-  }
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, c.after);
-  }
-  return undefined;
 }
 
 function writeTrace(file: string, trace: Trace): void {
