@@ -95,7 +95,8 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
   const dir = path.join(baseDir, id);
   fs.mkdirSync(dir);
   // The owner file comes first so that a crash in the middle of copying still leaves a removable copy.
-  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, root, createdAt: new Date().toISOString() }));
+  // No project path in it: code run in the copy must not learn where the user's files are.
+  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
   liveCopies.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;

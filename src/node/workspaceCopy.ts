@@ -1,6 +1,6 @@
 /**
- * How a workspace is copied into a scratch folder: dependency folders and plain `.gitignore`d folders are
- * symbolically linked (cheap even with 100k files), caches and `.git` are left out, everything else is copied
+ * How a workspace is copied into a scratch folder: dependency folders are symbolically linked (cheap even with
+ * 100k files), caches and `.git` are left out, everything else (`.gitignore`d folders too) is copied
  * (tests write files, and a hard link would write through to the user's copy).
  */
 import * as fs from 'fs';
@@ -9,12 +9,14 @@ import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS } from './sourceFiles'
 
 type Treatment = 'copy' | 'link' | 'skip';
 
-/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
+/** What to do with a folder: dependencies are linked, caches skipped, the rest copied. */
 function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
   if (CACHE_FOLDERS.has(name)) return 'skip';
   if (DEPENDENCY_FOLDERS.has(name)) return 'link';
   if (BUILD_FOLDERS.has(name)) return 'copy';
-  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
+  // Copied, not linked: tests write into ignored folders (fixtures, outputs), and a link would carry those writes
+  // into the user's folder.
+  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'copy';
   return 'copy';
 }
 
