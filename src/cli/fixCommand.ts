@@ -8,7 +8,7 @@ import * as path from 'path';
 import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
-import { runEngine, ProviderConfig } from '../node/engine';
+import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { writeChangesExactly } from '../node/safeWrite';
 import { createProgressPrinter } from './fixProgress';
@@ -167,8 +167,11 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
     const b = result.best;
     process.stderr.write(`reflect: the change above is the best attempt, NOT a verified fix (${b.targetsPassed}/${b.targetsTotal} target tests pass${b.newFailures.length ? `, breaks ${b.newFailures.length} other test(s)` : ''}); nothing was written\n`);
   }
+  if (result.outsideChanges?.length) {
+    process.stderr.write(`reflect: WARNING: ${outsideChangesMessage(result.outsideChanges)}\n`);
+  }
   if (result.status === 'verified') {
-    process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; your files are unchanged (pass --apply to write it)\n');
+    process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; Reflect wrote nothing to your project (pass --apply to write it)\n');
     return 0;
   }
   return result.status === 'nothing-to-fix' ? 0 : 1;
@@ -180,6 +183,7 @@ function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boole
     status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
     tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
     stopReason: result.stopReason, applied, ...(result.error ? { error: result.error } : {}),
+    ...(result.outsideChanges ? { outsideChanges: result.outsideChanges } : {}),
   };
 }
 

@@ -40,14 +40,14 @@ export function markerPrefix(): string {
 
 /**
  * `env` as a child may see it: key variables and variables holding a secret dropped; variables naming the real
- * project dropped (PATH only loses its entries inside the project); PWD set to the child's `cwd`; the run marker.
+ * project dropped (PATH-like lists only lose their entries inside it); PWD set to the child's `cwd`; the marker.
  */
 export function childEnvironment(env: NodeJS.ProcessEnv, cwd: string, marker: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || secretNames.has(name) || holdsSecret(value)) continue;
-    if (name === 'PATH') {
-      out.PATH = value.split(':').filter((entry) => !namesHiddenPath(entry)).join(':');
+    if (PATH_LISTS.has(name)) {
+      out[name] = value.split(':').filter((entry) => !namesHiddenPath(entry)).join(':');
       continue;
     }
     if (namesHiddenPath(value) && !namesHiddenPath(cwd)) continue;
@@ -64,11 +64,14 @@ function holdsSecret(value: string): boolean {
   return false;
 }
 
+/** Variables that are lists of folders: only their entries inside the project go. */
+const PATH_LISTS = new Set(['PATH', 'PYTHONPATH', 'NODE_PATH']);
+
+/**
+ * True when the value is a path to the project or inside it (npm's INIT_CWD, npm_package_json …). Values that
+ * merely mention it (JSON options of a test adapter) are left alone: they are Reflect's own, not the user's.
+ */
 function namesHiddenPath(value: string): boolean {
-  for (const p of hiddenPaths) {
-    const at = value.indexOf(p);
-    // The path itself or something inside it, not a sibling that merely starts with the same name.
-    if (at >= 0 && (value.length === at + p.length || /[/:;"'\s]/.test(value[at + p.length]))) return true;
-  }
+  for (const p of hiddenPaths) if (value === p || value.startsWith(`${p}/`)) return true;
   return false;
 }

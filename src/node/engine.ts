@@ -21,6 +21,7 @@ import { buildModelContext, criticContext, parseReplyEdits } from '../core/model
 import { createScratchProvider } from './scratchWorkspace';
 import { createSourceFiles } from './sourceFiles';
 import { createTestRunner } from './testRunners/createTestRunner';
+import { changedSince, snapshotTree, type TreeSnapshot } from './treeCheck';
 import { createSyntaxParser } from './treeSitter';
 
 /** Which engine proposes fixes and writes critiques. */
@@ -75,13 +76,17 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   let runner: TestRunner;
   const files = createSourceFiles(root, setup.overlay);
   const syntax = createSyntaxParser();
-  const scratch = createScratchProvider(root, { overlay: setup.overlay });
+  // Taken while the first scratch copy is made, and complete before any code runs in one (tests run only in
+  // copies); compared when the run ends (metadata only, see treeCheck.ts).
+  const snapshot: Promise<TreeSnapshot | undefined> = snapshotTree(root).catch(() => undefined);
+  const scratch = copiesAfter(snapshot, createScratchProvider(root, { overlay: setup.overlay }));
   try {
     runner = await createTestRunner(root, { command: setup.command });
     parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options, onNotice: setup.onNotice });
   } catch (error) {
     return yield* setupFailure(setup, (error as Error).message);
   }
+  let outsideChanges: string[] = [];
   const lessons = setup.lessonsFile ? redactingLessons(createLessonStore(setup.lessonsFile), secrets) : undefined;
   const run = runReflection({
     root,
@@ -104,13 +109,48 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     for (;;) {
       const next = await run.next();
       // A server may echo a key back (in an error or a reply): no event, result or trace keeps it.
-      if (next.done) return redactDeep(next.value, secrets);
-      yield secrets.length ? redactDeep(next.value, secrets) : next.value;
+      if (next.done) return redactDeep(withOutsideChanges(next.value, outsideChanges), secrets);
+      let event = next.value;
+      if (event.type === 'run-end') {
+        outsideChanges = await checkTree(snapshot);
+        if (outsideChanges.length) {
+          yield { type: 'log', level: 'error', message: outsideChangesMessage(outsideChanges) };
+          const result = withOutsideChanges(event.result, outsideChanges);
+          event = { ...event, result, trace: { ...event.trace, result } };
+        }
+      }
+      yield secrets.length ? redactDeep(event, secrets) : event;
     }
   } finally {
     // A consumer that stops early cancels the run (the loop's own cleanup kills its test processes).
     await run.return(undefined as never);
   }
+}
+
+/** A provider whose copies are handed out only once `first` settled. */
+function copiesAfter(first: Promise<unknown>, provider: ScratchProvider): ScratchProvider {
+  return {
+    async create() {
+      const [ws] = await Promise.all([provider.create(), first]);
+      return ws;
+    },
+  };
+}
+
+async function checkTree(snapshot: Promise<TreeSnapshot | undefined>): Promise<string[]> {
+  const snap = await snapshot;
+  return snap ? changedSince(snap) : [];
+}
+
+function withOutsideChanges(result: RunResult, changes: string[]): RunResult {
+  return changes.length ? { ...result, outsideChanges: changes } : result;
+}
+
+/** Said loudly: the promise is that nothing in the folder changes until the person accepts. */
+export function outsideChangesMessage(changes: string[]): string {
+  const shown = changes.slice(0, 5).join(', ');
+  return `your project folder changed during the run, and Reflect did not write it: ${shown}${changes.length > 5 ? ` and ${changes.length - 5} more` : ''}. ` +
+    'If neither you nor another program did, the tests or a candidate reached your folder; check these files (git status).';
 }
 
 /**

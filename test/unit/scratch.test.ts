@@ -50,6 +50,7 @@ describe('scratch workspace', function () {
   it('links dependency folders, copies sources, build output and ignored folders, leaves out caches and .git', async () => {
     const ws = await createScratchProvider(project, { baseDir: base }).create();
     assert.strictEqual(path.basename(ws.root), path.basename(project));
+    // The fixture's node_modules is itself a link (to the repository's): a link stays a link.
     assert.ok(fs.lstatSync(path.join(ws.root, 'node_modules')).isSymbolicLink());
     assert.ok(fs.lstatSync(path.join(ws.root, 'logs')).isDirectory());
     assert.ok(fs.lstatSync(path.join(ws.root, 'dist')).isDirectory());
