@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
+import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
@@ -21,7 +22,7 @@ each in a scratch copy, critiques, retries. Your files are not touched unless yo
 Options:
   --cwd DIR              project folder (default: the current folder)
   --command CMD          test command (default: detected from the project)
-  --only SPEC            only these tests: FILE or FILE::TEST NAME (repeatable)
+  --only SPEC            only these tests: FILE or FILE::TEST NAME, the name as written or "A > B > name" (repeatable)
   --provider NAME        builtin (no model) or openai (any OpenAI-compatible server); default: openai when
                          --model or --base-url is given, else $REFLECT_PROVIDER, else builtin
   --base-url URL         OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or https://api.openai.com/v1;
@@ -39,7 +40,8 @@ Options:
   --max-tokens N         token budget of the whole run (default: none)
   --request-timeout S    time limit of one model request, and of a reply stream that stops sending (default 120)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
-  --allow-test-edits     let candidates change test files (rejected by default)
+  --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
+                         snapshots, skip/only markers): tested and shown with a warning instead of rejected
   --apply                write the verified fix into the project
   --json                 print {status, rounds, patch, files, tokens, durationMs} instead of the diff
   --trace FILE           write the run's trace (JSON, or Markdown when FILE ends in .md)
@@ -149,7 +151,7 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
   }
   let applied = false;
   if (args.apply && result.status === 'verified' && result.best) {
-    const refusal = writeChangesExactly(args.cwd, result.best.changes);
+    const refusal = writeChangesExactly(args.cwd, result.best.changes, { allowTestEdits: args.options.allowTestEdits });
     if (refusal) {
       process.stderr.write(`reflect fix: not applied: ${refusal}; nothing was written\n`);
       return 1;
@@ -258,11 +260,13 @@ export function providerFromArgs(args: FixArgs, env: Record<string, string | und
   };
 }
 
+/** The same selector syntax as `reflect test --only` (core/testSelectors.ts). */
 function parseSelector(spec: string): TestSelector {
-  const at = spec.indexOf('::');
-  const file = (at >= 0 ? spec.slice(0, at) : spec).replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!file) throw new UsageError(`--only needs FILE or FILE::TEST NAME, got "${spec}"`);
-  return at >= 0 ? { file, name: spec.slice(at + 2) } : { file };
+  try {
+    return parseTestSelector(spec);
+  } catch (e) {
+    throw e instanceof SelectorSyntaxError ? new UsageError(e.message) : e;
+  }
 }
 
 function positiveInt(flag: string, text: string): number {

@@ -62,6 +62,8 @@ export function urlCredential(url: string): string | undefined {
  * controls and C0 controls other than tab and newline (a carriage return could overwrite a line). Each removed
  * sequence leaves nothing behind; the visible text stays.
  */
+// Matching control characters is the point of this function.
+/* eslint-disable no-control-regex */
 export function stripControlSequences(text: string): string {
   return text
     // OSC / DCS / SOS / PM / APC strings, ended by BEL or ST (ESC \) or cut off at the end.
@@ -73,3 +75,4 @@ export function stripControlSequences(text: string): string {
     // Remaining C0 (but tab, newline) and C1 controls, and DEL.
     .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
 }
+/* eslint-enable no-control-regex */

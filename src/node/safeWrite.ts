@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { protectedChangeReason, testSetupFilesOf } from '../core/protectedPaths';
 
 /** A change to write: workspace-relative path, the text it was computed from and the new text. */
 export interface ExactChange {
@@ -15,8 +16,22 @@ export interface ExactChange {
   after: string;
 }
 
-/** Says why a workspace-relative path must not be written by Reflect, or undefined when it may be. */
-export type ProtectedPathRule = (rel: string) => string | undefined;
+/** What the person allowed: test-setup edits (--allow-test-edits, reflect.allowTestEdits). */
+export interface WriteRules {
+  allowTestEdits?: boolean;
+}
+
+/** The protected-path verdict (src/core/protectedPaths.ts) of a change in `root`, as a refusal. */
+function protectedRefusal(root: string, change: ExactChange, rules: WriteRules): string | undefined {
+  let packageJson = '';
+  try {
+    packageJson = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
+  } catch {
+    // No package.json: no setup files named there.
+  }
+  const verdict = protectedChangeReason(change, { allowTestEdits: rules.allowTestEdits, testSetupFiles: testSetupFilesOf(packageJson) });
+  return verdict?.refused ? `${change.path} is protected: ${verdict.reason}` : undefined;
+}
 
 /**
  * Why `rel` may not be written under `root`, or undefined when it may: absolute or escaping paths, and paths
@@ -97,10 +112,10 @@ export function exactTextOf(bytes: Buffer, rel: string): { text: string } | { re
 }
 
 /** Why this change cannot be written as is, or undefined when it can (nothing is written here). */
-export function changeRefusal(root: string, change: ExactChange, isProtected?: ProtectedPathRule): string | undefined {
+export function changeRefusal(root: string, change: ExactChange, rules: WriteRules = {}): string | undefined {
   const confined = confinementRefusal(root, change.path);
   if (confined) return confined;
-  const protectedReason = isProtected?.(change.path.replace(/\\/g, '/'));
+  const protectedReason = protectedRefusal(root, change, rules);
   if (protectedReason) return protectedReason;
   const abs = path.resolve(root, change.path);
   const now = readExactText(abs, change.path);
@@ -114,9 +129,9 @@ export function changeRefusal(root: string, change: ExactChange, isProtected?: P
  * then each file is written as the UTF-8 bytes of its new text through a temporary file and a rename, so a crash
  * never leaves half a file. Returns the refusal of the first change that cannot be written, else undefined.
  */
-export function writeChangesExactly(root: string, changes: ExactChange[], isProtected?: ProtectedPathRule): string | undefined {
+export function writeChangesExactly(root: string, changes: ExactChange[], rules: WriteRules = {}): string | undefined {
   for (const c of changes) {
-    const refusal = changeRefusal(root, c, isProtected);
+    const refusal = changeRefusal(root, c, rules);
     if (refusal) return refusal;
   }
   for (const c of changes) {
