@@ -9,9 +9,9 @@ import { redactDeep, stripControlSequences, urlCredential } from '../core/output
 import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { applyVerifiedChanges } from '../node/applyChanges';
 import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
-import { writeChangesExactly } from '../node/safeWrite';
 import { createProgressPrinter } from './fixProgress';
 
 export const FIX_USAGE = `Usage: reflect fix [options]
@@ -151,7 +151,7 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
   }
   let applied = false;
   if (args.apply && result.status === 'verified' && result.best) {
-    const refusal = writeChangesExactly(args.cwd, result.best.changes, { allowTestEdits: args.options.allowTestEdits });
+    const refusal = applyVerifiedChanges(args.cwd, result.best.changes, { allowTestEdits: args.options.allowTestEdits });
     if (refusal) {
       process.stderr.write(`reflect fix: not applied: ${refusal}; nothing was written\n`);
       return 1;
