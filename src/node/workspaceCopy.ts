@@ -1,6 +1,6 @@
 /**
- * How a workspace is copied into a scratch folder: dependency folders and plain `.gitignore`d folders are
- * symbolically linked (cheap even with 100k files), caches and `.git` are left out, everything else is copied
+ * How a workspace is copied into a scratch folder: dependency folders are symbolically linked (cheap even with
+ * 100k files), caches and `.git` are left out, everything else (`.gitignore`d folders too) is copied
  * (tests write files, and a hard link would write through to the user's copy).
  */
 import * as fs from 'fs';
@@ -10,12 +10,14 @@ import { linkDependencyEntries } from './workspacePackages';
 
 type Treatment = 'copy' | 'link' | 'skip';
 
-/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
+/** What to do with a folder: dependencies are linked, caches skipped, the rest copied. */
 function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
   if (CACHE_FOLDERS.has(name)) return 'skip';
   if (DEPENDENCY_FOLDERS.has(name)) return 'link';
   if (BUILD_FOLDERS.has(name)) return 'copy';
-  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
+  // Copied, not linked: tests write into ignored folders (fixtures, outputs), and a link would carry those writes
+  // into the user's folder.
+  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'copy';
   return 'copy';
 }
 
@@ -32,8 +34,9 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      // In a workspace, node_modules holds links to the workspace's own packages, which must lead into the copy.
-      if (how === 'link' && workspace && e.name === 'node_modules') await linkDependencyEntries(from, to, root);
+      // node_modules becomes a folder of links (see workspacePackages.ts): a tool that creates a file there
+      // creates it in the copy, and a workspace's links to its own packages lead into the copy.
+      if (how === 'link' && e.name === 'node_modules') await linkDependencyEntries(from, to, root, workspace);
       else if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
         await fs.promises.mkdir(to);
