@@ -37,6 +37,7 @@ async function main() {
   try {
     for (const c of cases) {
       const dir = await c.setup();
+      if (!dir) continue;
       try {
         const row = await measure(c, dir, server);
         rows.push(row);
@@ -63,7 +64,7 @@ async function measure(c, dir, server) {
   let baseline;
   const setup = {
     root: dir, provider: { kind: 'openai', baseURL: server.baseURL, model: 'recorder', apiKey: 'bench' },
-    options: { ...DEFAULT_LOOP_OPTIONS, rounds: 1, candidates: 1, flakyRetries: 0, concurrency: 1, testTimeoutMs: 60_000 },
+    options: { ...DEFAULT_LOOP_OPTIONS, rounds: 1, candidates: 1, flakyRetries: 0, concurrency: 1, testTimeoutMs: 10_000 },
   };
   const run = runEngine(setup, new AbortController().signal);
   let error;
@@ -139,7 +140,12 @@ function humanEvalFixCases() {
     id: p.taskId, kind: p.bugType ?? '',
     setup: async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-ctx-hef-'));
-      await writeJsWorkspace(dir, p, syntax);
+      const written = await writeJsWorkspace(dir, p, syntax);
+      if (written.skipped) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        process.stdout.write(`${p.taskId.padEnd(34)} skipped: ${written.skipped}\n`);
+        return undefined;
+      }
       return dir;
     },
     changed: () => changedLines(createTwoFilesPatch('a/solution.js', 'b/solution.js', `${p.prompt}${p.buggySolution}`, `${p.prompt}${p.canonicalSolution}`)),
