@@ -5,8 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { applyVerifiedChanges } from '../node/applyChanges';
 import { runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { createProgressPrinter } from './fixProgress';
@@ -19,7 +21,7 @@ each in a scratch copy, critiques, retries. Your files are not touched unless yo
 Options:
   --cwd DIR              project folder (default: the current folder)
   --command CMD          test command (default: detected from the project)
-  --only SPEC            only these tests: FILE or FILE::TEST NAME (repeatable)
+  --only SPEC            only these tests: FILE or FILE::TEST NAME, the name as written or "A > B > name" (repeatable)
   --provider NAME        builtin (no model) or openai (any OpenAI-compatible server); default: openai when
                          --model or --base-url is given, else $REFLECT_PROVIDER, else builtin
   --base-url URL         OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or https://api.openai.com/v1;
@@ -36,7 +38,8 @@ Options:
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
-  --allow-test-edits     let candidates change test files (rejected by default)
+  --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
+                         snapshots, skip/only markers): tested and shown with a warning instead of rejected
   --apply                write the verified fix into the project
   --json                 print {status, rounds, patch, files, tokens, durationMs} instead of the diff
   --trace FILE           write the run's trace (JSON, or Markdown when FILE ends in .md)
@@ -125,7 +128,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   }
   let applied = false;
   if (args.apply && result.status === 'verified' && result.best) {
-    const refusal = applyChanges(args.cwd, result.best.changes);
+    const refusal = applyVerifiedChanges(args.cwd, result.best.changes);
     if (refusal) {
       process.stderr.write(`reflect fix: not applied: ${refusal}\n`);
       return 1;
@@ -226,11 +229,13 @@ export function providerFromArgs(args: FixArgs, env: Record<string, string | und
   };
 }
 
+/** The same selector syntax as `reflect test --only` (core/testSelectors.ts). */
 function parseSelector(spec: string): TestSelector {
-  const at = spec.indexOf('::');
-  const file = (at >= 0 ? spec.slice(0, at) : spec).replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!file) throw new UsageError(`--only needs FILE or FILE::TEST NAME, got "${spec}"`);
-  return at >= 0 ? { file, name: spec.slice(at + 2) } : { file };
+  try {
+    return parseTestSelector(spec);
+  } catch (e) {
+    throw e instanceof SelectorSyntaxError ? new UsageError(e.message) : e;
+  }
 }
 
 function positiveInt(flag: string, text: string): number {
@@ -243,21 +248,6 @@ function nonNegativeInt(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number (0 or more), got "${text}"`);
   return n;
-}
-
-/** Writes the verified change, but only if every file still holds what the run started from. */
-function applyChanges(root: string, changes: { path: string; before: string; after: string }[]): string | undefined {
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    const now = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '';
-    if (now !== c.before) return `${c.path} changed since the run started; run reflect fix again`;
-  }
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, c.after);
-  }
-  return undefined;
 }
 
 function writeTrace(file: string, trace: Trace): void {

@@ -53,6 +53,7 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
       case 'candidate':
         roundSize++;
         if (event.candidate.status === 'rejected') line(`  ${event.candidate.id} rejected: ${event.candidate.rejectReason}`);
+        for (const w of event.candidate.warnings ?? []) line(`  ${event.candidate.id} warning: ${w}`);
         break;
       case 'candidate-result': {
         const c = event.candidate;

@@ -1,10 +1,11 @@
 /**
- * Turning proposals into candidates: checks that need no test run (paths, test files, empty or repeated changes,
+ * Turning proposals into candidates: checks that need no test run (paths, the protected test setup, empty or repeated changes,
  * the caller's own validation such as parse errors), then applying a candidate in a scratch workspace and running
  * the targeted tests, and the full suite when the targets pass.
  */
 import { createTwoFilesPatch } from 'diff';
 import type { Proposal, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
+import { reviewProtectedChanges, testSetupFilesOf, type ProtectedRule } from './protectedPaths';
 import { isFailing, judgeCandidate } from './scoring';
 import type { CandidateTimeout } from './testTimeout';
 import type { Candidate, FileChange, TestReport, TestResult, TestSelector } from './types';
@@ -48,22 +49,35 @@ export function candidateFromProposal(p: Proposal, round: number, index: number,
   };
 }
 
-/** Why a candidate must not be tested, or undefined when it may. Cheap checks first; `validate` last. */
-export async function rejectReasonOf(
+/** What the checks before testing say about a candidate: a reason to reject it, or warnings to show with it. */
+export interface Screening {
+  rejectReason?: string;
+  rejectRule?: ProtectedRule;
+  warnings: string[];
+}
+
+/**
+ * Why a candidate must not be tested (and which protected-path rule it broke), or the warnings of the
+ * test-setup changes that --allow-test-edits lets through. Cheap checks first; `validate` last.
+ */
+export async function screenCandidate(
   candidate: Candidate,
   seenDiffs: Map<string, string>,
   context: { allowTestEdits: boolean; isTestFile(path: string): boolean; syntax: SyntaxParser; files: SourceFiles; validate?: ValidateChanges },
-): Promise<string | undefined> {
-  if (candidate.changes.length === 0) return 'the proposal changes nothing';
+): Promise<Screening> {
+  if (candidate.changes.length === 0) return { rejectReason: 'the proposal changes nothing', warnings: [] };
   for (const change of candidate.changes) {
-    if (!isInsideWorkspace(change.path)) return `${change.path} is outside the workspace`;
-    if (!context.allowTestEdits && context.isTestFile(change.path)) {
-      return `it edits the test file ${change.path}; tests are read-only unless test edits are allowed (--allow-test-edits)`;
-    }
+    if (!isInsideWorkspace(change.path)) return { rejectReason: `${change.path} is outside the workspace`, warnings: [] };
   }
+  // The project's own setup files (`node --require ./boot.js`) are test setup too.
+  const testSetupFiles = testSetupFilesOf(await context.files.read('package.json').catch(() => undefined) ?? '');
+  const review = reviewProtectedChanges(candidate.changes, { allowTestEdits: context.allowTestEdits, isTestFile: context.isTestFile, testSetupFiles });
+  if (review.refused) return { rejectReason: review.refused.reason, rejectRule: review.refused.rule, warnings: [] };
+  const warnings = review.warnings.map((w) => w.reason);
   const same = seenDiffs.get(candidate.diff);
-  if (same) return `the same change as ${same}, already tested`;
-  return context.validate ? context.validate(candidate.changes, context) : undefined;
+  if (same) return { rejectReason: `the same change as ${same}, already tested`, warnings };
+  const invalid = context.validate ? await context.validate(candidate.changes, context) : undefined;
+  return invalid ? { rejectReason: invalid, warnings } : { warnings };
 }
 
 /** Workspace-relative, forward slashes, no `..` escape, not absolute. */
@@ -78,7 +92,7 @@ export interface TestContext {
   targetIds: string[];
   /** The time limit of each run, and what it learns from the runs that finish (see testTimeout.ts). */
   timeout: CandidateTimeout;
-  flakyRetries: number;
+  flakyRetries: number | 'auto';
   /** The baseline's full-suite results (tests passing there must keep passing). */
   fullBaseline: () => Promise<TestReport>;
   signal: AbortSignal;

@@ -188,5 +188,6 @@ function capLines(text: string, max: number): string {
 }
 
 function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

@@ -4,7 +4,7 @@
  * remember → retry. Stops on the tests' verdict, never on the model's. One async generator of typed events.
  */
 import { addUsage, budgetExceeded } from './budget';
-import { candidateFromProposal, diffOfChanges, rejectReasonOf, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
+import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
 import { recordLesson, relevantLessons } from './memory';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
@@ -192,9 +192,11 @@ async function runSession(
       for (const [i, proposal] of proposals.entries()) {
         let candidate = candidateFromProposal(proposal, index, i, targetIds.length, deps.diff ?? diffOfChanges);
         if (candidate.status !== 'rejected') {
-          const reason = await rejectReasonOf(candidate, seenDiffs, { ...options, isTestFile: deps.isTestFile, syntax: deps.syntax, files: deps.files, validate: deps.validate });
-          if (reason) candidate = { ...candidate, status: 'rejected', rejectReason: reason, score: -1 };
-          else {
+          const screening = await screenCandidate(candidate, seenDiffs, { ...options, isTestFile: deps.isTestFile, syntax: deps.syntax, files: deps.files, validate: deps.validate });
+          if (screening.warnings.length) candidate = { ...candidate, warnings: screening.warnings };
+          if (screening.rejectReason) {
+            candidate = { ...candidate, status: 'rejected', rejectReason: screening.rejectReason, score: -1, ...(screening.rejectRule ? { rejectRule: screening.rejectRule } : {}) };
+          } else {
             seenDiffs.set(candidate.diff, candidate.id);
             toTest.push(candidate);
           }

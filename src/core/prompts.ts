@@ -101,6 +101,7 @@ export function renderCriticPrompt(input: CriticPromptInput): string {
     out.push(`### ${c.id}${mark}: ${c.status}`, `Summary: ${c.summary}`);
     if (c.rejectReason) out.push(`Rejected before testing: ${c.rejectReason}`);
     else out.push(`Target tests passed: ${c.targetsPassed}/${c.targetsTotal}`);
+    for (const w of c.warnings ?? []) out.push(`Warning: ${w}`);
     if (c.newFailures.length) out.push(`Broke tests that passed before: ${c.newFailures.join(', ')}`);
     if (c.diff) out.push('```diff', truncateToTokens(c.diff.trim(), 800), '```');
     out.push('');

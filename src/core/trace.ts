@@ -84,6 +84,7 @@ function roundToMarkdown(round: Round): string[] {
     out.push('', `### ${c.id}: ${c.status}`, '');
     if (c.rationale) out.push(`> ${c.rationale.split('\n').join('\n> ')}`, '');
     out.push(fence('diff', c.diff));
+    if (c.warnings?.length) out.push('', 'Warnings:', ...c.warnings.map((w) => `- ${w}`));
     if (c.remainingFailures.length) out.push('', 'Still failing:', ...c.remainingFailures.map((f) => `- \`${f.id}\`: ${oneLine(f.message)}`));
     if (c.newFailures.length) out.push('', 'Broke:', ...c.newFailures.map((id) => `- \`${id}\``));
   }

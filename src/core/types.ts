@@ -3,6 +3,7 @@
  * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
  * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
  */
+import type { ProtectedRule } from './protectedPaths';
 
 /** Frameworks the test layer knows how to drive with a machine-readable reporter. */
 export type FrameworkId = 'node-test' | 'jest' | 'vitest' | 'mocha' | 'pytest' | 'generic';
@@ -61,6 +62,8 @@ export interface TestReport {
   error?: string;
   /** Head and tail of the combined output, capped. */
   output?: string;
+  /** Things a person should know about the run (e.g. a test name that matched several tests, all run). */
+  notes?: string[];
 }
 
 /** Selects tests: a whole file, or one test in it by full name (`FILE::NAME` on the command line). */
@@ -120,6 +123,10 @@ export interface Candidate {
   diff: string;
   status: CandidateStatus;
   rejectReason?: string;
+  /** The protected-path rule a rejected candidate broke (see protectedPaths.ts), when that was the reason. */
+  rejectRule?: ProtectedRule;
+  /** Test-setup changes allowed by --allow-test-edits, each a reason as protectedPaths.ts words it. */
+  warnings?: string[];
   /** Results of the targeted run (failing tests of the baseline) and of the full suite, when run. */
   targeted?: TestSummary;
   full?: TestSummary;
@@ -214,8 +221,11 @@ export interface LoopOptions {
   maxTokens: number;
   /** Stop when the run has taken longer (0 = no limit). */
   maxDurationMs: number;
-  /** Extra tries for a failing test before it counts as failing. */
-  flakyRetries: number;
+  /**
+   * Extra tries for a failing test before it counts as failing. 'auto': one re-run, only of failures that look
+   * non-deterministic (timing, network, randomness), since re-running every assertion failure doubles a run's cost.
+   */
+  flakyRetries: number | 'auto';
   /** How many candidates are tested at once. */
   concurrency: number;
   /** A person's hint for the next round's prompt. */
@@ -232,7 +242,7 @@ export const DEFAULT_LOOP_OPTIONS: LoopOptions = {
   allowTestEdits: false,
   maxTokens: 0,
   maxDurationMs: 0,
-  flakyRetries: 2,
+  flakyRetries: 'auto',
   concurrency: 2,
 };
 

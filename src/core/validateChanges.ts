@@ -1,8 +1,10 @@
 /**
- * Checks a candidate's changes before anything is tested: paths stay inside the workspace, test files stay
- * untouched (unless allowed), every changed file still parses, and the candidate changes something.
+ * Checks a candidate's changes before anything is tested: paths stay inside the workspace, the protected test
+ * setup stays untouched (unless allowed, see protectedPaths.ts), every changed file still parses, and the
+ * candidate changes something.
  */
 import type { SyntaxNode, SyntaxParser } from './ports';
+import { reviewProtectedChanges } from './protectedPaths';
 import type { FileChange } from './types';
 
 export interface ValidationContext {
@@ -17,11 +19,9 @@ export async function validateChanges(changes: FileChange[], ctx: ValidationCont
     const reason = pathProblem(change.path);
     if (reason) return reason;
   }
-  for (const change of changes) {
-    if (!ctx.allowTestEdits && change.before !== change.after && ctx.isTestFile(change.path)) {
-      return `edits the test file ${change.path}; test files are read-only unless --allow-test-edits`;
-    }
-  }
+  // The same protected-path rules as the loop's own check, so a caller of this function alone is guarded too.
+  const refused = reviewProtectedChanges(changes, { allowTestEdits: ctx.allowTestEdits, isTestFile: (p) => ctx.isTestFile(p) }).refused;
+  if (refused) return refused.reason;
   const effective = changes.filter((c) => c.before !== c.after);
   if (effective.length === 0) return 'changes nothing: every edited file is identical to the original';
   for (const change of effective) {

@@ -37,6 +37,7 @@ function loadRuntime(wasmDir?: string): Promise<Runtime> {
   if (!runtime) {
     runtime = (async () => {
       // A plain require of the CJS build: the ESM build's import.meta.url breaks inside a CommonJS bundle.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const module = require('web-tree-sitter') as typeof TreeSitter;
       const runtimeWasm = locateRuntimeWasm(wasmDir);
       await module.Parser.init({ locateFile: () => runtimeWasm } as never);

@@ -7,11 +7,11 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { LoopEvent } from '../core/types';
-import type { HostMessage, RunView } from '../protocol';
-import { MAX_RECENT_RUNS } from '../protocol';
-import { toPanelEvent } from '../webview/panelEvents';
-import { applyPanelEvent, createRun } from '../webview/panelModel';
-import { persistableRuns, restoreRuns } from '../webview/persistedRuns';
+import type { HostMessage, RunView } from '../panel/protocol';
+import { MAX_RECENT_RUNS } from '../panel/protocol';
+import { toPanelEvent } from './panelEvents';
+import { applyPanelEvent, createRun } from '../panel/panelModel';
+import { persistableRuns, restoreRuns } from './persistedRuns';
 import { panelHtml } from './panelHtml';
 import type { PanelActions } from './panelMessages';
 import { routeViewMessage } from './panelMessages';

@@ -1,7 +1,7 @@
 /**
  * Text the panel shows, computed from the view model. Pure, so the unit tests can check the exact sentences.
  */
-import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunView, TestSummary, TokenUsage } from '../protocol';
+import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunView, TestSummary, TokenUsage } from '../panel/protocol';
 
 /** "850 ms", "12.3 s", "2 min 05 s". */
 export function formatDuration(ms: number): string {
@@ -81,7 +81,7 @@ export function flippedTests(c: CandidateView, baseline: BaselineView | undefine
 export function verdictLines(c: CandidateView, baseline: BaselineView | undefined, runEnded = false): string[] {
   if (c.status === 'pending') return [runEnded ? 'Not tested: the run ended first' : 'Testing…'];
   if (c.status === 'rejected') return [`Rejected: ${c.rejectReason ?? 'the edit could not be applied'}`];
-  const lines = [`Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
+  const lines = [...(c.warnings ?? []).map((w) => `Warning: ${w}`), `Targets passed ${c.targetsPassed}/${c.targetsTotal}`];
   const flipped = flippedTests(c, baseline);
   if (flipped.length) lines.push(`Now passing: ${flipped.join(', ')}`);
   if (c.remainingFailures.length) lines.push(`Still failing: ${c.remainingFailures.map((f) => `${f.id} (${f.message})`).join('; ')}`);

@@ -2,6 +2,7 @@
 # Headless real VS Code: the VS Code server shipped in the npm package `code-server` (its real Node extension host)
 # and Debian's chromium, driven by playwright-core, as the workbench window. Adapted from shared/reference/vscode-e2e.
 #   test/e2e/run.sh              # every pass below, in order
+#   test/e2e/run.sh panel        # the trace panel's page alone in chromium (mocha, test/browser; no VS Code server)
 #   test/e2e/run.sh tests        # mocha integration tests in the real extension host (trust off)
 #   test/e2e/run.sh restricted   # a second server with Workspace Trust ON and the folder untrusted
 #   test/e2e/run.sh ui           # playwright drives the workbench: builtin flow, then openai flow (scripted server)
@@ -21,13 +22,16 @@ RESULTS="$EXT_DIR/test-results"
 mkdir -p "$RESULTS"
 
 CS="$CS_HOME/node_modules/code-server"
-if [ ! -L "$CS/lib/vscode/node_modules.asar" ]; then
-  # native modules must be built against the headers of the node that will run the server
-  NODE_PREFIX="$(cd "$(dirname "$NODE")/.." && pwd)"
-  [ -f "$NODE_PREFIX/include/node/node.h" ] && export npm_config_nodedir="$NODE_PREFIX"
-  PATH="$(dirname "$NODE"):$PATH" "$HERE/install-code-server.sh" "$CS_VERSION" "$CS_HOME"
-fi
-for f in "$EXT_DIR/dist/extension.js" "$EXT_DIR/out/test/integration-vscode/index.js"; do
+# installed once, on the first pass that needs a VS Code server
+ensure_code_server() {
+  if [ ! -L "$CS/lib/vscode/node_modules.asar" ]; then
+    # native modules must be built against the headers of the node that will run the server
+    NODE_PREFIX="$(cd "$(dirname "$NODE")/.." && pwd)"
+    [ -f "$NODE_PREFIX/include/node/node.h" ] && export npm_config_nodedir="$NODE_PREFIX"
+    PATH="$(dirname "$NODE"):$PATH" "$HERE/install-code-server.sh" "$CS_VERSION" "$CS_HOME"
+  fi
+}
+for f in "$EXT_DIR/dist/extension.js" "$EXT_DIR/out/test/integration-vscode/index.js" "$EXT_DIR/out/test/browser/panelDom.test.js"; do
   [ -f "$f" ] || { echo "missing $f: run npm run build && npm run compile-tests first" >&2; exit 1; }
 done
 
@@ -90,7 +94,13 @@ finish_pass() {
 run_pass() {
   local name="$1" rc=0
   echo "== pass $name"
+  [ "$name" = panel ] || ensure_code_server
   case "$name" in
+    panel)
+      # no server: the production panel HTML, CSP and webview bundle served on 127.0.0.1 to chromium
+      WORK="$(mktemp -d /tmp/reflect-e2e.XXXXXX)"
+      (cd "$EXT_DIR" && npx --no-install mocha --timeout 120000 'out/test/browser/**/*.test.js') || rc=$?
+      ;;
     tests)
       start_server "$HERE/settings.json" --disable-workspace-trust
       node "$HERE/run-ext-tests.js" "$BASE" "$(workspace_copy range)" "$EXT_DIR" "$EXT_DIR/out/test/integration-vscode" || rc=$?
@@ -109,7 +119,7 @@ run_pass() {
         node "$HERE/ui-fix-$flow.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
       done
       # the panel shows the same run after hide/show and after a window reload (state persisted by the host)
-      node "$EXT_DIR/test/ui/panel-restore.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
+      node "$HERE/ui-panel-restore.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
       ;;
     vsix)
       local pkgdir; pkgdir="$(mktemp -d /tmp/reflect-vsix.XXXXXX)"
@@ -129,7 +139,7 @@ run_pass() {
   finish_pass "$name" "$rc"
 }
 
-if [ "$MODE" = all ]; then PASSES=(tests restricted ui vsix); else PASSES=("$MODE"); fi
+if [ "$MODE" = all ]; then PASSES=(panel tests restricted ui vsix); else PASSES=("$MODE"); fi
 for p in "${PASSES[@]}"; do run_pass "$p"; done
 if [ "${#FAILED_WORK[@]}" -gt 0 ]; then echo "e2e: FAILED passes: ${FAILED_WORK[*]}"; exit 1; fi
 echo "e2e: all passes OK (${PASSES[*]})"

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/vscode/runController';
 import { diskText, fileUri, resetEditors, services } from './support';
@@ -111,7 +112,7 @@ describe('Fix Failing Tests with the built-in provider, then inline review', () 
 
   it('exports the trace as JSON and Markdown', async () => {
     const s = await services();
-    const dir = vscode.Uri.file(require('os').tmpdir());
+    const dir = vscode.Uri.file(os.tmpdir());
     const json = await s.exportTrace(outcome.runId, 'json', vscode.Uri.joinPath(dir, `reflect-e2e-${process.pid}.json`));
     const md = await s.exportTrace(outcome.runId, 'markdown', vscode.Uri.joinPath(dir, `reflect-e2e-${process.pid}.md`));
     const trace = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(json!)).toString());

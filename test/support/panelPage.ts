@@ -3,7 +3,8 @@
  * nonce), the webview bundle built from src/webview/main.ts with the options of esbuild.js, and media/panel.css, served
  * by an HTTP server on 127.0.0.1. A tiny `acquireVsCodeApi` shim records what the view posts; host messages are
  * dispatched as `message` events, synchronously, as VS Code delivers them to the page.
- * Used by the chromium UI test and by bench/panel.js (which loads the compiled copy of this file from out/).
+ * Used by the chromium panel test (test/browser, run by `npm run test:e2e`) and by bench/panel.js (which loads the
+ * compiled copy of this file from out/).
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { HostMessage, ViewMessage } from '../../src/protocol';
+import type { HostMessage, ViewMessage } from '../../src/panel/protocol';
 import { panelHtml } from '../../src/vscode/panelHtml';
 
 const root = path.resolve(__dirname, '../../..');
@@ -23,9 +24,9 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-/** Launches headless Debian chromium. */
+/** Launches headless chromium: $CHROMIUM, else Debian's /usr/bin/chromium (the e2e scripts read the same variable). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
 /** Bundles the webview script as esbuild.js does (browser IIFE), in memory. */

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { applyModelEdits, parseModelEdits, type ModelEdit } from '../../src/core/editFormats';
 import { applyFunctionEdit } from '../../src/core/functionEdits';
@@ -61,7 +62,7 @@ describe('whole-function replacement', () => {
   });
 
   it('goes through applyModelEdits for a Python file named by a `# file:` comment', async () => {
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'reflect-h2-fn-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-fn-'));
     try {
       fs.mkdirSync(path.join(dir, 'pkg'));
       fs.writeFileSync(path.join(dir, 'pkg/mod.py'), 'import math\r\n\r\ndef area(w, h):\r\n    return w + h\r\n');

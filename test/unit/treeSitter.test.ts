@@ -72,7 +72,7 @@ describe('tree-sitter syntax parser', () => {
 createSyntaxParser().parse('python', 'def f():\\n    return 1\\n', (root) => root.namedChildren[0]!.type)
   .then((t) => process.stdout.write(t));\n`);
       // The same settings as esbuild.js: the CJS build of web-tree-sitter, wasm files copied next to the bundle.
-      const esbuild = require('esbuild');
+      const esbuild = await import('esbuild');
       await esbuild.build({
         entryPoints: [entry], outfile: path.join(dir, 'dist/bundle.js'), bundle: true, platform: 'node', format: 'cjs',
         target: 'node20', alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') }, logLevel: 'silent',

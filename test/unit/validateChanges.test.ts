@@ -21,8 +21,16 @@ describe('validateChanges', () => {
 
   it('rejects a test-file change unless test edits are allowed', async () => {
     const change = { path: 'test/x.test.js', before: 'expect(1).toBe(2);\n', after: 'expect(1).toBe(1);\n' };
-    assert.strictEqual(await validateChanges([change], ctx), 'edits the test file test/x.test.js; test files are read-only unless --allow-test-edits');
+    assert.strictEqual(await validateChanges([change], ctx), 'it edits the test file test/x.test.js; tests are read-only unless test edits are allowed (--allow-test-edits)');
     assert.strictEqual(await validateChanges([change], { ...ctx, allowTestEdits: true }), undefined);
+  });
+
+  it('rejects a change to the test setup by its protected-path rule', async () => {
+    const before = '{"scripts":{"test":"mocha"}}';
+    assert.strictEqual(await validateChanges([{ path: 'package.json', before, after: '{"scripts":{"test":"exit 0"}}' }], ctx),
+      'it changes scripts.test in package.json, part of how the tests run; the test setup is read-only: fix the code under test instead (--allow-test-edits lifts this)');
+    assert.strictEqual(await validateChanges([{ path: '.git/config', before: '', after: 'x' }], { ...ctx, allowTestEdits: true }),
+      "it changes .git/config, inside .git/: version-control data is never written; change the project's source files");
   });
 
   it('rejects a result that no longer parses, naming the line', async () => {

@@ -3,7 +3,7 @@
 // `ready` with a snapshot). Same arguments as test/e2e/ui-fix-*.js: BASE_URL WORKSPACE OUT_DIR DEV_PATH.
 'use strict';
 const path = require('path');
-const { launch, log, waitForServer, openWorkbench, runCommand, panelFrame, waitFor } = require('../e2e/common');
+const { launch, log, waitForServer, openWorkbench, runCommand, panelFrame, waitFor } = require('./common');
 
 const [baseUrl, workspace, outDir, devPath] = process.argv.slice(2);
 
