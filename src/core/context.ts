@@ -39,7 +39,7 @@ interface Section {
 }
 
 const FENCE_LANG: Record<string, string> = { javascript: 'js', typescript: 'ts', tsx: 'tsx', python: 'python' };
-const KIND_TITLE: Record<string, string> = { class: 'Class', method: 'Method', function: 'Function', constant: 'Constant' };
+const KIND_TITLE: Record<string, string> = { class: 'Class', method: 'Method', function: 'Function', constant: 'Constant', region: 'Code' };
 
 /** Builds the context text for `failures` within `tokenBudget`. */
 export async function buildContext(input: ContextInput): Promise<BuiltContext> {

@@ -69,9 +69,11 @@ export async function unitsUnderTest(search: UnitSearch): Promise<Unit[]> {
   const frames = [...(failure.failure?.frames ?? [])];
   const loc = failure.failure?.location;
   if (loc && loc.file !== failure.file && !frames.some((fr) => fr.file === loc.file && fr.line === loc.line)) frames.unshift(loc);
+  const header = await syntaxErrorAt(failure.failure?.stack, load);
+  if (header) frames.unshift(header);
   for (const frame of frames.filter((fr) => !isTest(fr.file)).slice(0, MAX_FRAMES)) {
     const file = await load(frame.file);
-    const def = file && innermost(file.outline?.definitions ?? [], frame.line - 1);
+    const def = file && (innermost(file.outline?.definitions ?? [], frame.line - 1) ?? around(file, frame.line - 1));
     if (!file || !def) continue;
     const existing = units.find((u) => u.file === file && u.def === def);
     if (existing) existing.marks.push(frame.line - 1);
@@ -113,6 +115,28 @@ export function innermost(defs: Definition[], row: number): Definition | undefin
   const fns = around.filter((d) => d.kind !== 'class' && d.kind !== 'constant');
   const pool = fns.length ? fns : around;
   return pool.sort((a, b) => (a.endRow - a.startRow) - (b.endRow - b.startRow))[0];
+}
+
+/**
+ * Where a file that does not compile breaks: Node puts `/abs/path/file.js:LINE` on the stack's first line (before
+ * `SyntaxError: …`), and no frame points there. The workspace file is the longest path suffix that loads.
+ */
+async function syntaxErrorAt(stack: string | undefined, load: Load): Promise<{ file: string; line: number } | undefined> {
+  const m = /^(?:file:\/\/)?(\S+?):(\d+)\s*$/m.exec((stack ?? '').split('\n').slice(0, 2).join('\n'));
+  if (!m || !/SyntaxError/.test(stack ?? '')) return undefined;
+  const parts = m[1].replace(/\\/g, '/').split('/').filter((p) => p !== '');
+  for (let k = 0; k < parts.length; k++) {
+    const rel = parts.slice(k).join('/');
+    if (await load(rel)) return { file: rel, line: Number(m[2]) };
+  }
+  return undefined;
+}
+
+/** Lines around `row` as a unit, for a frame outside any definition (top-level code, a file that does not parse). */
+function around(file: FileInfo, row: number): Definition {
+  const startRow = Math.max(0, row - 10);
+  const endRow = Math.min(file.lines.length - 1, row + 10);
+  return { name: `${file.path}:${row + 1}`, qualified: `lines ${startRow + 1}-${endRow + 1}`, kind: 'region', startRow, endRow, signature: '' };
 }
 
 type Hit = { file: FileInfo; def: Definition };

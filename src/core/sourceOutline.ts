@@ -10,7 +10,8 @@ export interface Definition {
   name: string;
   /** `Class.method` for methods, else `name`. */
   qualified: string;
-  kind: 'function' | 'method' | 'class' | 'constant';
+  /** 'region': lines around a frame outside any definition (never produced by the outline itself). */
+  kind: 'function' | 'method' | 'class' | 'constant' | 'region';
   startRow: number;
   endRow: number;
   /** The header up to the body, on one line ("function range(start, end)"). */
