@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { isTestFile } from '../core/testFiles';
 import { exportTrace } from './exportTrace';
 import { createInlineReview, InlineReview } from './inlineReview';
+import { createLmTools, LmTools } from './lmTools';
 import { createRunLog, RunLog } from './outputChannel';
 import { createRunController, RunController, RunOutcome } from './runController';
 import { clearApiKey, promptAndStoreApiKey } from './secrets';
@@ -25,6 +26,8 @@ export interface Services {
   readonly runs: RunController;
   readonly inlineReview: InlineReview;
   readonly log: RunLog;
+  /** The language-model tools' implementations (registered at activation as proxies). */
+  readonly lmTools: LmTools;
 }
 
 export function createServices(context: vscode.ExtensionContext, panel: TracePanel, status: RunStatusItem): Services {
@@ -136,6 +139,7 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
 
   return {
     run, review, runs, inlineReview, log,
+    lmTools: createLmTools(context.secrets, log),
     stop: (runId) => runs.stop(runId),
     reject(runId) {
       inlineReview.closeRun(runId);
