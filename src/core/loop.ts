@@ -148,6 +148,11 @@ async function runSession(
     recordBaseline(trace, baseline, failingTests.map((t) => t.id), flaky);
     push({ type: 'baseline', report: baseline, failing: failingTests.map((t) => t.id), flaky });
     if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
+    if (baseline.timedOut && failingTests.length === 0) {
+      // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
+      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeout) or narrow the run with --only`;
+      return finish('error', why, why);
+    }
     if (failingTests.length === 0) {
       return finish('nothing-to-fix', flaky.length ? `no test fails consistently (flaky: ${flaky.join(', ')})` : 'every targeted test passes');
     }

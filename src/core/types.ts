@@ -175,6 +175,11 @@ export interface RunResult {
   tokens: TokenUsage;
   durationMs: number;
   error?: string;
+  /**
+   * Paths in the user's folder that changed during the run although Reflect wrote none of them (tests or
+   * candidate code reaching the real folder, or another program); absent when nothing changed or unchecked.
+   */
+  outsideChanges?: string[];
 }
 
 /** A short lesson kept after a verified fix, offered to later runs on the same files or tests. */

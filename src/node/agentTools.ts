@@ -114,7 +114,7 @@ export async function fixFailingTestsTool(
   }
   let applied = false;
   if (input.apply && result.status === 'verified' && result.best) {
-    const refusal = applyVerifiedChanges(ctx.root, result.best.changes);
+    const refusal = applyVerifiedChanges(ctx.root, result.best.changes, { allowTestEdits: options.allowTestEdits });
     if (refusal) throw new Error(`the verified fix was not applied: ${refusal}`);
     applied = true;
   }

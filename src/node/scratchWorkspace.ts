@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
 import type { FileChange } from '../core/types';
-import { insideRoot, normalizeRelative } from './sourceFiles';
+import { DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
 import { copyTree, ignoredDirectories } from './workspaceCopy';
 
 /** Where scratch copies live unless told otherwise. */
@@ -95,7 +95,8 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
   const dir = path.join(baseDir, id);
   fs.mkdirSync(dir);
   // The owner file comes first so that a crash in the middle of copying still leaves a removable copy.
-  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, root, createdAt: new Date().toISOString() }));
+  // No project path in it: code run in the copy must not learn where the user's files are.
+  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
   liveCopies.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -178,6 +179,10 @@ function writeInside(copyRoot: string, rel: string, text: string, createdDirs: s
 function prepareWrite(copyRoot: string, rel: string, createdDirs: string[]): string {
   const abs = insideRoot(copyRoot, rel);
   const parts = rel.split('/').slice(0, -1);
+  // Dependency folders belong to the user's installation (node_modules is a folder of links into it).
+  if (parts.length && DEPENDENCY_FOLDERS.has(parts[0])) {
+    throw new Error(`cannot write ${rel}: ${parts[0]} is a linked dependency folder, shared with your workspace`);
+  }
   let cur = copyRoot;
   for (const part of parts) {
     cur = path.join(cur, part);

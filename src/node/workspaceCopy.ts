@@ -1,6 +1,6 @@
 /**
- * How a workspace is copied into a scratch folder: dependency folders and plain `.gitignore`d folders are
- * symbolically linked (cheap even with 100k files), caches and `.git` are left out, everything else is copied
+ * How a workspace is copied into a scratch folder: dependency folders are symbolically linked (cheap even with
+ * 100k files), caches and `.git` are left out, everything else (`.gitignore`d folders too) is copied
  * (tests write files, and a hard link would write through to the user's copy).
  */
 import * as fs from 'fs';
@@ -9,12 +9,14 @@ import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS } from './sourceFiles'
 
 type Treatment = 'copy' | 'link' | 'skip';
 
-/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
+/** What to do with a folder: dependencies are linked, caches skipped, the rest copied. */
 function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
   if (CACHE_FOLDERS.has(name)) return 'skip';
   if (DEPENDENCY_FOLDERS.has(name)) return 'link';
   if (BUILD_FOLDERS.has(name)) return 'copy';
-  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
+  // Copied, not linked: tests write into ignored folders (fixtures, outputs), and a link would carry those writes
+  // into the user's folder.
+  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'copy';
   return 'copy';
 }
 
@@ -31,7 +33,8 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link') await fs.promises.symlink(from, to, 'dir');
+      if (how === 'link' && e.name === 'node_modules') await linkEntries(from, to);
+      else if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
         await fs.promises.mkdir(to);
         await copyTree(from, to, root, ignored, exclude);
@@ -42,6 +45,23 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     } else if (e.isSymbolicLink()) {
       await fs.promises.symlink(linkTarget(from, root), to);
     }
+  }));
+}
+
+/** Tool caches inside node_modules: written by test runs (vite/vitest results), rebuilt when missing. */
+const NODE_MODULES_CACHES = new Set(['.cache', '.vite', '.vitest']);
+
+/**
+ * node_modules as a folder of its own holding one link per package: a tool that creates a file or folder there
+ * (a cache, a results file) creates it in the copy, not in the user's node_modules. Writes inside a package
+ * still reach the user's files; the after-run tree check reports them.
+ */
+async function linkEntries(src: string, dst: string): Promise<void> {
+  await fs.promises.mkdir(dst);
+  const entries = await fs.promises.readdir(src, { withFileTypes: true });
+  await Promise.all(entries.map(async (e) => {
+    if (NODE_MODULES_CACHES.has(e.name)) return;
+    await fs.promises.symlink(path.join(src, e.name), path.join(dst, e.name), e.isDirectory() ? 'dir' : 'file');
   }));
 }
 

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { COMMANDS, COMMAND_IDS } from '../../../src/vscode/commandIds';
 import type { RunOutcome } from '../../../src/vscode/runController';
 import { UNTRUSTED_MESSAGE } from '../../../src/vscode/trust';
 import { fileUri, services } from '../support';
@@ -16,13 +17,17 @@ describe('Restricted Mode (Workspace Trust on, folder not trusted)', () => {
     const editor = await vscode.window.showTextDocument(doc);
     const line = doc.getText().split('\n').findIndex((l) => l.includes('includes the upper bound'));
     editor.selection = new vscode.Selection(line + 1, 2, line + 1, 2);
-    for (const command of ['reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor']) {
+    // Every command the table marks as running tests (the five Fix commands), with no arguments: refused before
+    // any prompt (Fix This Function… would otherwise ask for an instruction and wait).
+    const guarded = COMMAND_IDS.filter((id) => COMMANDS[id].needsTrust);
+    assert.deepStrictEqual(guarded, ['reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor', 'reflect.fixFunction', 'reflect.fixTestItem']);
+    for (const command of guarded) {
       const outcome = await vscode.commands.executeCommand<RunOutcome>(command);
       assert.deepStrictEqual(outcome, { status: 'refused' }, command);
     }
     const s = await services();
     assert.strictEqual(s.runs.currentRunId, undefined);
-    assert.strictEqual(s.log.text().match(/refused .*not trusted/g)?.length, 3);
+    assert.strictEqual(s.log.text().match(/refused .*not trusted/g)?.length, guarded.length);
     const marker = process.env.REFLECT_E2E_RUN_MARKER;
     assert.ok(marker, 'run.sh sets REFLECT_E2E_RUN_MARKER for this pass');
     assert.strictEqual(fs.existsSync(marker), false, 'a test process ran');
