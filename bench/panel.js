@@ -19,8 +19,8 @@ async function loadHelpers() {
       contents: [
         "export { sampleRunEvents, eventsOfRound } from './test/support/sampleEvents';",
         "export { buildWebviewBundle, startPanelServer, launchChromium, openPanel, sendToView } from './test/support/panelPage';",
-        "export { toPanelEvent } from './src/webview/panelEvents';",
-        "export { applyPanelEvent, createRun } from './src/webview/panelModel';",
+        "export { toPanelEvent } from './src/vscode/panelEvents';",
+        "export { applyPanelEvent, createRun } from './src/panel/panelModel';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -5,6 +5,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { createScratchProvider } = require('../out/src/node/scratchWorkspace');
+const { changedSince, snapshotTree } = require('../out/src/node/treeCheck');
 
 const FIXTURE = path.join(os.tmpdir(), 'reflect-bench-scratch-project');
 const MODULE_FILES = 100_000;
@@ -61,10 +62,23 @@ async function main() {
     disposes.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   fs.rmSync(base, { recursive: true, force: true });
+  const snapshots = [];
+  const checks = [];
+  for (let run = 0; run < 5; run++) {
+    let t = process.hrtime.bigint();
+    const snap = await snapshotTree(FIXTURE);
+    snapshots.push(Number(process.hrtime.bigint() - t) / 1e6);
+    t = process.hrtime.bigint();
+    const changed = changedSince(snap);
+    checks.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (changed.length) throw new Error(`tree check saw changes in an untouched tree: ${changed.join(', ')}`);
+  }
   const f = (x) => `${x.toFixed(1)} ms`;
   console.log(`create (median of ${creates.length}): ${f(median(creates))}  [min ${f(Math.min(...creates))}, max ${f(Math.max(...creates))}]  target < 500 ms`);
   console.log(`reset after a 3-file candidate (median of ${resets.length}): ${f(median(resets))}  [max ${f(Math.max(...resets))}]  target < 50 ms`);
   console.log(`dispose (median of ${disposes.length}): ${f(median(disposes))}`);
+  console.log(`tree snapshot before a run (median of ${snapshots.length}): ${f(median(snapshots))}`);
+  console.log(`tree check after a run (median of ${checks.length}): ${f(median(checks))}  [max ${f(Math.max(...checks))}]  target <= 100 ms`);
 }
 
 main().catch((e) => {

@@ -8,6 +8,8 @@ const USAGE = `Usage: reflect <command> [options]
 Commands:
   test    run the project's real tests and report each test (reflect test --help)
   fix     fix the failing tests round by round in a scratch copy (reflect fix --help)
+  verify  check the working tree's change against git HEAD: a gate for agent hooks (reflect verify --help)
+  mcp     serve run_tests, fix_failing_tests and verify_change to MCP clients over stdio (reflect mcp --help)
 
 Options:
   -h, --help     show this help
@@ -31,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./cli/testCommand')).runTestCommand(rest);
     case 'fix':
       return (await import('./cli/fixCommand')).runFixCommand(rest);
+    case 'verify':
+      return (await import('./cli/verifyCommand')).runVerifyCommand(rest);
+    case 'mcp':
+      return (await import('./cli/mcpCommand')).runMcpCommand(rest);
     default:
       process.stderr.write(`reflect: unknown command "${command}"; run "reflect --help" for the commands\n`);
       return 2;

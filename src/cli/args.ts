@@ -1,4 +1,5 @@
 /** Small helpers for the command line: usage errors, test selectors, numbers. */
+import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import type { TestSelector } from '../core/types';
 
 /** A mistake in the command line; the message says what to type instead. Exit code 2. */
@@ -9,19 +10,14 @@ export class CliUsageError extends Error {
   }
 }
 
-/**
- * `FILE` or `FILE::TEST NAME` → a selector. A pytest node id (`tests/test_x.py::TestA::test_b`) becomes
- * the name `TestA > test_b`, since reports join suites with ' > '.
- */
+/** `FILE` or `FILE::TEST NAME` → a selector (see core/testSelectors.ts); a malformed one is a usage error. */
 export function parseSelector(spec: string): TestSelector {
-  const at = spec.indexOf('::');
-  const file = (at < 0 ? spec : spec.slice(0, at)).trim().replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
-  if (!file) throw new CliUsageError(`--only needs FILE or "FILE::TEST NAME", got "${spec}"`);
-  if (at < 0) return { file };
-  let name = spec.slice(at + 2).trim();
-  if (/\.py$/.test(file)) name = name.split('::').join(' > ');
-  if (!name) throw new CliUsageError(`--only "${spec}" has an empty test name; use "FILE::FULL TEST NAME" or just FILE`);
-  return { file, name };
+  try {
+    return parseTestSelector(spec);
+  } catch (e) {
+    if (e instanceof SelectorSyntaxError) throw new CliUsageError(e.message);
+    throw e;
+  }
 }
 
 /** A non-negative number from a flag value, or a usage error naming the flag. */

@@ -1,13 +1,16 @@
 /**
  * `reflect fix`: maps flags to the engine's options, shows live progress on stderr, prints the winning diff
  * (or JSON) on stdout, optionally writes the fix and a trace. Exit codes: 0 verified (or nothing to fix),
- * 1 no fix within budget, 2 usage/config/provider error, 130 interrupted.
+ * 1 no fix within budget, 2 usage/config/provider error, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
+import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { Candidate, DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
-import { runEngine, ProviderConfig } from '../node/engine';
+import { applyVerifiedChanges } from '../node/applyChanges';
+import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { createProgressPrinter } from './fixProgress';
 
@@ -19,7 +22,7 @@ each in a scratch copy, critiques, retries. Your files are not touched unless yo
 Options:
   --cwd DIR              project folder (default: the current folder)
   --command CMD          test command (default: detected from the project)
-  --only SPEC            only these tests: FILE or FILE::TEST NAME (repeatable)
+  --only SPEC            only these tests: FILE or FILE::TEST NAME, the name as written or "A > B > name" (repeatable)
   --provider NAME        builtin (no model) or openai (any OpenAI-compatible server); default: openai when
                          --model or --base-url is given, else $REFLECT_PROVIDER, else builtin
   --base-url URL         OpenAI-compatible endpoint (default: $OPENAI_BASE_URL or https://api.openai.com/v1;
@@ -35,6 +38,7 @@ Options:
                          stop a candidate's test run after F × the longest finished run (at least 2 s, at
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
+  --request-timeout S    time limit of one model request, and of a reply stream that stops sending (default 120)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
   --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
                          snapshots, skip/only markers): tested and shown with a warning instead of rejected
@@ -54,6 +58,7 @@ export interface FixArgs {
   model?: string;
   criticModel?: string;
   apiKeyEnv?: string;
+  requestTimeoutMs?: number;
   options: LoopOptions;
   apply: boolean;
   json: boolean;
@@ -76,7 +81,8 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
       return 0;
     }
     provider = providerFromArgs(args, env);
-    if (!fs.existsSync(args.cwd) || !fs.statSync(args.cwd).isDirectory()) throw new UsageError(`no such folder: ${args.cwd}`);
+    checkProjectFolder(args.cwd);
+    if (args.trace) checkTraceFile(args.trace);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`reflect fix: ${error.message}\n`);
@@ -86,20 +92,27 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   }
 
   const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nreflect: interrupted; stopping the tests and the model…\n');
+  // Ctrl-C, a `kill` and a closed terminal all stop the same way: abort, which kills every test process tree and
+  // removes the scratch copies, then exit with 128 + the signal's number. A second signal exits at once (the
+  // exit hooks still kill the process groups and remove the copies).
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruptedBy) process.exit(SIGNAL_EXIT[signal]);
+    interruptedBy = signal;
+    process.stderr.write(`\nreflect: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; stopping the tests and the model…\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  const progress = createProgressPrinter(process.stderr);
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  const secrets = secretsOf(provider, env);
+  const printEvent = createProgressPrinter(process.stderr);
+  // Model replies and test output are untrusted: no escape sequence of theirs reaches the terminal, no key either.
+  const progress = (event: Parameters<typeof printEvent>[0]) => printEvent(stripControlsDeep(redactDeep(event, secrets)));
   let result: RunResult | undefined;
   let trace: Trace | undefined;
   try {
     const run = runEngine({
       root: args.cwd, command: args.command, provider, options: args.options,
+      onNotice: (text) => process.stderr.write(`reflect: ${stripControlSequences(redactDeep(text, secrets))}\n`),
       ...(args.lessons ? { lessonsFile: defaultLessonsFile(args.cwd, env) } : {}),
     }, controller.signal);
     for (;;) {
@@ -112,23 +125,35 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
       progress(next.value);
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 
   if (!result) return 2;
-  const secret = provider.kind === 'openai' ? provider.apiKey : undefined;
-  if (args.trace && trace) writeTrace(args.trace, redactSecrets(trace, [secret]));
-  if (interrupted || result.status === 'cancelled') return 130;
+  result = redactDeep(result, secrets);
+  const code = finishRun(args, result, trace, interruptedBy);
+  // The trace comes last: a trace that cannot be written never costs the diff printed above.
+  if (args.trace && trace && !writeTrace(args.trace, redactSecrets(trace, secrets))) return Math.max(code, 2);
+  return code;
+}
+
+/** Exit codes of the signals that stop a run (128 + the signal's number, as shells report them). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Prints the outcome (diff or JSON on stdout, a one-line verdict on stderr), applies when asked; the exit code. */
+function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, interruptedBy: NodeJS.Signals | undefined): number {
+  if (interruptedBy) return SIGNAL_EXIT[interruptedBy];
+  if (result.status === 'cancelled') return 130;
   if (result.status === 'error') {
-    process.stderr.write(`reflect fix: ${result.error ?? result.stopReason}\n`);
+    process.stderr.write(`reflect fix: ${stripControlSequences(result.error ?? result.stopReason)}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, false))}\n`);
     return 2;
   }
   let applied = false;
   if (args.apply && result.status === 'verified' && result.best) {
-    const refusal = applyChanges(args.cwd, result.best.changes);
+    const refusal = applyVerifiedChanges(args.cwd, result.best.changes, { allowTestEdits: args.options.allowTestEdits });
     if (refusal) {
-      process.stderr.write(`reflect fix: not applied: ${refusal}\n`);
+      process.stderr.write(`reflect fix: not applied: ${refusal}; nothing was written\n`);
       return 1;
     }
     applied = true;
@@ -137,14 +162,19 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   if (args.json) {
     process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, applied))}\n`);
   } else if (result.patch) {
+    // On a terminal the diff is shown without control characters; in a pipe it is exactly what --apply writes.
+    const patch = process.stdout.isTTY ? stripControlSequences(result.patch) : result.patch;
     // An unverified patch carries its label in the output itself, so a redirected file says what it is.
     const label = unverified ? `${unverified.map((l) => `# ${l}`).join('\n')}\n` : '';
-    process.stdout.write(`${label}${result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`}`);
+    process.stdout.write(`${label}${patch.endsWith('\n') ? patch : `${patch}\n`}`);
   }
   if (unverified && !args.json) process.stderr.write(`reflect: ${unverified.join('\n  ')}\nreflect: nothing was written\n`);
+  if (result.outsideChanges?.length) {
+    process.stderr.write(`reflect: WARNING: ${outsideChangesMessage(result.outsideChanges)}\n`);
+  }
   if (result.status === 'verified') {
     if (result.best?.minimality) process.stderr.write(`reflect: ${result.best.minimality.summary}\n`);
-    process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; your files are unchanged (pass --apply to write it)\n');
+    process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; Reflect wrote nothing to your project (pass --apply to write it)\n');
     return 0;
   }
   return result.status === 'nothing-to-fix' ? 0 : 1;
@@ -170,6 +200,7 @@ function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boole
     status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
     tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
     stopReason: result.stopReason, applied, ...(result.error ? { error: result.error } : {}),
+    ...(result.outsideChanges ? { outsideChanges: result.outsideChanges } : {}),
     ...(result.best?.minimality ? { minimality: result.best.minimality.summary } : {}),
     ...(result.best && result.status !== 'verified' ? { bestAttempt: {
       verified: false, targetsPassed: result.best.targetsPassed, targetsTotal: result.best.targetsTotal, fullSuiteRun: result.best.full !== undefined,
@@ -208,6 +239,7 @@ export function parseFixArgs(argv: string[]): FixArgs {
       case '--test-timeout': args.options.testTimeoutMs = positiveInt(flag, value()) * 1000; break;
       case '--candidate-timeout-factor': args.options.candidateTimeoutFactor = nonNegativeInt(flag, value()); break;
       case '--max-tokens': args.options.maxTokens = positiveInt(flag, value()); break;
+      case '--request-timeout': args.requestTimeoutMs = positiveInt(flag, value()) * 1000; break;
       case '--hint': args.options.hint = value(); break;
       case '--allow-test-edits': args.options.allowTestEdits = true; break;
       case '--apply': args.apply = true; break;
@@ -243,15 +275,18 @@ export function providerFromArgs(args: FixArgs, env: Record<string, string | und
   return {
     kind: 'openai', baseURL, model, apiKeyEnv: keyVar,
     ...(apiKey ? { apiKey } : {}),
+    ...(args.requestTimeoutMs ? { requestTimeoutMs: args.requestTimeoutMs } : {}),
     ...(args.criticModel ? { criticModel: args.criticModel } : {}),
   };
 }
 
+/** The same selector syntax as `reflect test --only` (core/testSelectors.ts). */
 function parseSelector(spec: string): TestSelector {
-  const at = spec.indexOf('::');
-  const file = (at >= 0 ? spec.slice(0, at) : spec).replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!file) throw new UsageError(`--only needs FILE or FILE::TEST NAME, got "${spec}"`);
-  return at >= 0 ? { file, name: spec.slice(at + 2) } : { file };
+  try {
+    return parseTestSelector(spec);
+  } catch (e) {
+    throw e instanceof SelectorSyntaxError ? new UsageError(e.message) : e;
+  }
 }
 
 function positiveInt(flag: string, text: string): number {
@@ -266,22 +301,62 @@ function nonNegativeInt(flag: string, text: string): number {
   return n;
 }
 
-/** Writes the verified change, but only if every file still holds what the run started from. */
-function applyChanges(root: string, changes: { path: string; before: string; after: string }[]): string | undefined {
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    const now = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '';
-    if (now !== c.before) return `${c.path} changed since the run started; run reflect fix again`;
+/** The strings the run must never print: the key, the key variables' values, a password in the base URL. */
+function secretsOf(provider: ProviderConfig, env: Record<string, string | undefined>): string[] {
+  const found = [env.OPENAI_API_KEY, env.REFLECT_API_KEY];
+  if (provider.kind === 'openai') {
+    found.push(provider.apiKey, env[provider.apiKeyEnv ?? 'OPENAI_API_KEY'], urlCredential(provider.baseURL));
   }
-  for (const c of changes) {
-    const abs = path.join(root, c.path);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, c.after);
-  }
-  return undefined;
+  return found.filter((s): s is string => !!s);
 }
 
-function writeTrace(file: string, trace: Trace): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, file.endsWith('.md') ? traceToMarkdown(trace) : `${JSON.stringify(trace, null, 2)}\n`);
+/** Every string of an event without terminal control sequences. */
+function stripControlsDeep<T>(value: T): T {
+  if (typeof value === 'string') return stripControlSequences(value) as T;
+  if (Array.isArray(value)) return value.map(stripControlsDeep) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripControlsDeep(v)])) as T;
+  }
+  return value;
+}
+
+/** The project folder must exist, be a folder and be readable; otherwise a usage error saying which. */
+function checkProjectFolder(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such folder: ${dir}` : `cannot open the folder ${dir} (${code ?? (e as Error).message})`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--cwd must be a folder, but ${dir} is a file`);
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+    fs.readdirSync(dir);
+  } catch (e) {
+    throw new UsageError(`cannot read the folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`);
+  }
+}
+
+/** --trace names a file to write: refused before the run when it is a folder. */
+function checkTraceFile(file: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory()) throw new UsageError(`--trace needs a file name, but ${file} is a folder; e.g. --trace ${path.join(file, 'reflect-trace.json')}`);
+}
+
+/** Writes the trace; on failure says so on stderr and returns false. */
+function writeTrace(file: string, trace: Trace): boolean {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, file.endsWith('.md') ? traceToMarkdown(trace) : `${JSON.stringify(trace, null, 2)}\n`);
+    return true;
+  } catch (e) {
+    process.stderr.write(`reflect fix: could not write the trace to ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the result above stands\n`);
+    return false;
+  }
 }

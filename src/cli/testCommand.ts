@@ -18,9 +18,11 @@ each test with its status and, for failures, the file:line of the failing assert
 Options:
   --cwd DIR            project folder (default: the current folder)
   --command "CMD"      run this test command instead of the detected framework
-  --only SPEC          only FILE, or one test: "FILE::FULL TEST NAME" (suites joined with ' > '); repeatable
+  --only SPEC          only FILE, or tests in it: "FILE::NAME", the name as written in the test, its describe
+                       path "A > B > name", or pytest's Class::test, test[param] or test (its group); repeatable
   --timeout S          time limit of the run in seconds (default 120); the whole process tree is killed
-  --retries N          extra tries for a failing test before it counts as failing (default 2)
+  --retries N          re-run every failing test up to N times before it counts as failing (default: one
+                       re-run, only of failures that look non-deterministic: timeouts, network, randomness)
   --json               print the report as JSON on stdout
   -h, --help           show this help
 
@@ -73,7 +75,7 @@ interface TestArgs {
   command?: string;
   only: TestSelector[];
   timeoutMs: number;
-  retries: number;
+  retries: number | 'auto';
   json: boolean;
   help: boolean;
 }
@@ -99,7 +101,7 @@ export function parseTestArgs(argv: string[]): TestArgs {
     command: values.command,
     only: (values.only ?? []).map(parseSelector),
     timeoutMs: values.timeout !== undefined ? Math.round(parseNumber('--timeout', values.timeout) * 1000) || 1 : 120_000,
-    retries: values.retries !== undefined ? parseNumber('--retries', values.retries, { integer: true }) : 2,
+    retries: values.retries !== undefined ? parseNumber('--retries', values.retries, { integer: true }) : 'auto' as const,
     json: values.json ?? false,
     help: values.help ?? false,
   };
@@ -147,6 +149,7 @@ export function renderReport(report: TestReport, root: string): string {
     lines.push(`all ${report.tests.length - s.skipped} selected test(s) in ${path.basename(root)} passed`);
   }
   lines.push(`command: ${report.command}`);
+  for (const note of report.notes ?? []) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 

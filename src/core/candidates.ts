@@ -92,7 +92,7 @@ export interface TestContext {
   targetIds: string[];
   /** The time limit of each run, and what it learns from the runs that finish (see testTimeout.ts). */
   timeout: CandidateTimeout;
-  flakyRetries: number;
+  flakyRetries: number | 'auto';
   /** The baseline's full-suite results (tests passing there must keep passing). */
   fullBaseline: () => Promise<TestReport>;
   signal: AbortSignal;

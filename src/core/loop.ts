@@ -17,6 +17,9 @@ import { createTrace, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
 
+/** Names of the errors the ports throw for a project set up in a way we cannot run (see src/node). */
+const SETUP_ERRORS = new Set(['TestSetupError', 'WorkspaceLinkError']);
+
 /** Everything the loop needs from the outside world. */
 export interface LoopDeps {
   /** Absolute path of the user's workspace (never written by the loop). */
@@ -150,6 +153,11 @@ async function runSession(
     recordBaseline(trace, baseline, failingTests.map((t) => t.id), flaky);
     push({ type: 'baseline', report: baseline, failing: failingTests.map((t) => t.id), flaky });
     if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
+    if (baseline.timedOut && failingTests.length === 0) {
+      // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
+      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeout) or narrow the run with --only`;
+      return finish('error', why, why);
+    }
     if (failingTests.length === 0) {
       return finish('nothing-to-fix', flaky.length ? `no test fails consistently (flaky: ${flaky.join(', ')})` : 'every targeted test passes');
     }
@@ -304,7 +312,9 @@ async function runSession(
   } catch (error) {
     if (signal.aborted) return stopped('');
     const message = error instanceof Error ? error.message : String(error);
-    const prefix = error instanceof ModelError ? '' : 'internal error: ';
+    // Model errors and setup errors (a framework not installed, a link leaving the project) explain themselves.
+    const setup = error instanceof Error && SETUP_ERRORS.has(error.name);
+    const prefix = error instanceof ModelError || setup ? '' : 'internal error: ';
     return finish('error', `${prefix}${message}`, `${prefix}${message}`);
   } finally {
     currentRound = undefined;

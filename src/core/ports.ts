@@ -18,8 +18,11 @@ export interface TestRunRequest {
   /** Only these tests (default: the whole suite). */
   only?: TestSelector[];
   timeoutMs?: number;
-  /** Extra tries for failing tests before they count as failing (flaky detection); default 0 here. */
-  flakyRetries?: number;
+  /**
+   * Extra tries for failing tests before they count as failing (flaky detection); default 0 here. 'auto': one
+   * re-run of the failures that look non-deterministic.
+   */
+  flakyRetries?: number | 'auto';
   signal?: AbortSignal;
   /** Extra environment for the test process (e.g. NODE_V8_COVERAGE). */
   env?: Record<string, string>;

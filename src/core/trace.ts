@@ -3,6 +3,7 @@
  * time, the result), and a Markdown rendering for sharing. Secrets never enter it: the engine never hands the
  * loop a key, and `redactSecrets` is a second net for text that came back from a server.
  */
+import { redactDeep } from './outputSafety';
 import { Round, TestReport, Trace, TRACE_VERSION } from './types';
 
 /** What a trace starts from: its header fields, with the run's id. */
@@ -32,17 +33,9 @@ export function recordBaseline(trace: Trace, report: TestReport, failing: string
   trace.baseline = { summary: report.summary, failing, flaky, durationMs: report.durationMs };
 }
 
-/** Replaces every occurrence of each secret (8+ characters) in the trace's strings with `[redacted]`. */
+/** Replaces every occurrence of each secret (8+ characters), bearer tokens and URL credentials in the trace's strings. */
 export function redactSecrets(trace: Trace, secrets: (string | undefined)[]): Trace {
-  const keys = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
-  if (keys.length === 0) return trace;
-  const scrub = (value: unknown): unknown => {
-    if (typeof value === 'string') return keys.reduce((text, key) => text.split(key).join('[redacted]'), value);
-    if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
-    return value;
-  };
-  return scrub(trace) as Trace;
+  return redactDeep(trace, secrets);
 }
 
 /** Renders a trace as Markdown a person can paste into an issue or a pull request. */

@@ -62,6 +62,8 @@ export interface TestReport {
   error?: string;
   /** Head and tail of the combined output, capped. */
   output?: string;
+  /** Things a person should know about the run (e.g. a test name that matched several tests, all run). */
+  notes?: string[];
 }
 
 /** Selects tests: a whole file, or one test in it by full name (`FILE::NAME` on the command line). */
@@ -197,6 +199,11 @@ export interface RunResult {
   tokens: TokenUsage;
   durationMs: number;
   error?: string;
+  /**
+   * Paths in the user's folder that changed during the run although Reflect wrote none of them (tests or
+   * candidate code reaching the real folder, or another program); absent when nothing changed or unchecked.
+   */
+  outsideChanges?: string[];
 }
 
 /** A short lesson kept after a verified fix, offered to later runs on the same files or tests. */
@@ -243,8 +250,11 @@ export interface LoopOptions {
   maxTokens: number;
   /** Stop when the run has taken longer (0 = no limit). */
   maxDurationMs: number;
-  /** Extra tries for a failing test before it counts as failing. */
-  flakyRetries: number;
+  /**
+   * Extra tries for a failing test before it counts as failing. 'auto': one re-run, only of failures that look
+   * non-deterministic (timing, network, randomness), since re-running every assertion failure doubles a run's cost.
+   */
+  flakyRetries: number | 'auto';
   /** How many candidates are tested at once. */
   concurrency: number;
   /** A person's hint for the next round's prompt. */
@@ -261,7 +271,7 @@ export const DEFAULT_LOOP_OPTIONS: LoopOptions = {
   allowTestEdits: false,
   maxTokens: 0,
   maxDurationMs: 0,
-  flakyRetries: 2,
+  flakyRetries: 'auto',
   concurrency: 2,
 };
 

@@ -9,16 +9,19 @@ import { runReflection } from '../core/loop';
 import { createModelCritic } from '../core/modelCritic';
 import { createModelProposer } from '../core/modelProposer';
 import { createHybridProposer } from '../core/hybridProposer';
-import type { ChatModel, Critic, Proposer, ScratchProvider, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
+import type { ChatModel, Critic, LessonStore, Proposer, ScratchProvider, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
 import { isTestFile } from '../core/testFiles';
-import { createTrace, redactSecrets } from '../core/trace';
+import { redactDeep, urlCredential, withoutUrlCredentials } from '../core/outputSafety';
+import { createTrace } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
+import { registerHiddenPath, registerSecret } from './childEnvironment';
 import { createLessonStore } from './lessonStore';
 import { buildModelContext, criticContext, parseReplyEdits } from '../core/modelInputs';
 import { createScratchProvider } from './scratchWorkspace';
 import { createSourceFiles } from './sourceFiles';
 import { createTestRunner } from './testRunners/createTestRunner';
+import { changedSince, snapshotTree, type TreeSnapshot } from './treeCheck';
 import { createSyntaxParser } from './treeSitter';
 
 /** Which engine proposes fixes and writes critiques. */
@@ -46,6 +49,8 @@ export interface EngineSetup {
   options: LoopOptions;
   /** Where lessons are kept (default: none, lessons off). */
   lessonsFile?: string;
+  /** Told about waits a person should know of (a server asking to retry later); the text holds no secret. */
+  onNotice?: (text: string) => void;
 }
 
 /** The proposer and critic of a provider, with what the trace shows about them (never a key). */
@@ -60,28 +65,36 @@ interface ProviderParts {
 /** Runs one reflection session; yields events, returns the result. Never touches files under `root`. */
 export async function* runEngine(setup: EngineSetup, signal: AbortSignal): AsyncGenerator<LoopEvent, RunResult> {
   const root = path.resolve(setup.root);
+  const secrets = secretsOf(setup.provider);
+  // Test processes never see the key, nor the real project's path (they run in a scratch copy).
+  for (const s of secrets) registerSecret(s);
+  registerSecret(undefined, keyVariableOf(setup.provider));
+  registerHiddenPath(root);
   // Candidates are tested at once only as far as there are cores: beyond that they just slow each other down.
   const options: LoopOptions = { ...setup.options, concurrency: Math.max(1, Math.min(setup.options.concurrency, os.availableParallelism())) };
   let parts: ProviderParts;
   let runner: TestRunner;
   const files = createSourceFiles(root, setup.overlay);
   const syntax = createSyntaxParser();
-  const scratch = createScratchProvider(root, { overlay: setup.overlay });
+  // Taken while the first scratch copy is made, and complete before any code runs in one (tests run only in
+  // copies); compared when the run ends (metadata only, see treeCheck.ts).
+  const snapshot: Promise<TreeSnapshot | undefined> = snapshotTree(root).catch(() => undefined);
+  const scratch = copiesAfter(snapshot, createScratchProvider(root, { overlay: setup.overlay }));
   try {
     runner = await createTestRunner(root, { command: setup.command });
-    parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options });
+    parts = await providerParts(setup.provider, { root, runner, files, syntax, scratch, options, onNotice: setup.onNotice });
   } catch (error) {
     return yield* setupFailure(setup, (error as Error).message);
   }
-  const lessons = setup.lessonsFile ? createLessonStore(setup.lessonsFile) : undefined;
-  const secrets = secretsOf(setup.provider);
+  let outsideChanges: string[] = [];
+  const lessons = setup.lessonsFile ? redactingLessons(createLessonStore(setup.lessonsFile), secrets) : undefined;
   const run = runReflection({
     root,
     runner,
     scratch,
     files,
     syntax,
-    proposer: parts.proposer,
+    proposer: redactingProposer(parts.proposer, secrets),
     critic: parts.critic,
     ...(lessons ? { lessons } : {}),
     isTestFile,
@@ -95,9 +108,18 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   try {
     for (;;) {
       const next = await run.next();
-      if (next.done) return next.value;
-      // A server may echo a key back (in an error or a reply): the trace never keeps it.
-      yield next.value.type === 'run-end' && secrets.length ? { ...next.value, trace: redactSecrets(next.value.trace, secrets) } : next.value;
+      // A server may echo a key back (in an error or a reply): no event, result or trace keeps it.
+      if (next.done) return redactDeep(withOutsideChanges(next.value, outsideChanges), secrets);
+      let event = next.value;
+      if (event.type === 'run-end') {
+        outsideChanges = await checkTree(snapshot);
+        if (outsideChanges.length) {
+          yield { type: 'log', level: 'error', message: outsideChangesMessage(outsideChanges) };
+          const result = withOutsideChanges(event.result, outsideChanges);
+          event = { ...event, result, trace: { ...event.trace, result } };
+        }
+      }
+      yield secrets.length ? redactDeep(event, secrets) : event;
     }
   } finally {
     // A consumer that stops early cancels the run (the loop's own cleanup kills its test processes).
@@ -105,11 +127,60 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
   }
 }
 
-/** The keys a provider could leak into text: the configured one and the one in its environment variable. */
+/** A provider whose copies are handed out only once `first` settled. */
+function copiesAfter(first: Promise<unknown>, provider: ScratchProvider): ScratchProvider {
+  return {
+    async create() {
+      const [ws] = await Promise.all([provider.create(), first]);
+      return ws;
+    },
+  };
+}
+
+async function checkTree(snapshot: Promise<TreeSnapshot | undefined>): Promise<string[]> {
+  const snap = await snapshot;
+  return snap ? changedSince(snap) : [];
+}
+
+function withOutsideChanges(result: RunResult, changes: string[]): RunResult {
+  return changes.length ? { ...result, outsideChanges: changes } : result;
+}
+
+/** Said loudly: the promise is that nothing in the folder changes until the person accepts. */
+export function outsideChangesMessage(changes: string[]): string {
+  const shown = changes.slice(0, 5).join(', ');
+  return `your project folder changed during the run, and Reflect did not write it: ${shown}${changes.length > 5 ? ` and ${changes.length - 5} more` : ''}. ` +
+    'If neither you nor another program did, the tests or a candidate reached your folder; check these files (git status).';
+}
+
+/**
+ * The secrets a run could leak into text: the configured key, the values of the key variables (whatever the
+ * provider: a test could print them) and a password in the base URL.
+ */
 function secretsOf(provider: ProviderConfig): string[] {
   const config = provider.kind === 'hybrid' ? provider.model : provider;
-  if (config.kind !== 'openai') return [];
-  return [config.apiKey, process.env[config.apiKeyEnv ?? 'OPENAI_API_KEY']].filter((k): k is string => !!k);
+  const found = [process.env.OPENAI_API_KEY, process.env.REFLECT_API_KEY];
+  if (config.kind === 'openai') found.push(config.apiKey, process.env[config.apiKeyEnv ?? 'OPENAI_API_KEY'], urlCredential(config.baseURL));
+  return found.filter((k): k is string => !!k);
+}
+
+function keyVariableOf(provider: ProviderConfig): string | undefined {
+  const config = provider.kind === 'hybrid' ? provider.model : provider;
+  return config.kind === 'openai' ? config.apiKeyEnv : undefined;
+}
+
+/** Lessons are model text: a key echoed into one is neither stored nor sent back to a model later. */
+function redactingLessons(store: LessonStore, secrets: string[]): LessonStore {
+  return {
+    relevant: async (query) => redactDeep(await store.relevant(query), secrets),
+    add: (lesson) => store.add(redactDeep(lesson, secrets)),
+    clear: () => store.clear(),
+  };
+}
+
+/** The proposer's candidates and notes without secrets (a reply may echo one). */
+function redactingProposer(proposer: Proposer, secrets: string[]): Proposer {
+  return secrets.length ? { name: proposer.name, propose: async (request) => redactDeep(await proposer.propose(request), secrets) } : proposer;
 }
 
 /** What the built-in engine needs besides the loop's own ports. */
@@ -120,6 +191,7 @@ interface BuiltinEnv {
   syntax: SyntaxParser;
   scratch: ScratchProvider;
   options: LoopOptions;
+  onNotice?: (text: string) => void;
 }
 
 async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise<ProviderParts> {
@@ -136,13 +208,13 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
       const { createOpenAIModel } = await import('./openaiModel');
       const actor = createOpenAIModel({
         baseURL: provider.baseURL, model: provider.model, apiKey: provider.apiKey, apiKeyEnv: provider.apiKeyEnv,
-        requestTimeoutMs: provider.requestTimeoutMs,
+        requestTimeoutMs: provider.requestTimeoutMs, onNotice: env.onNotice,
       });
       const criticModel = provider.criticModel ?? provider.model;
       return {
         proposer: createModelProposer({ actor, model: provider.model, buildContext: buildModelContext, parseEdits: parseReplyEdits }),
         critic: createModelCritic({ critic: actor, model: criticModel, context: criticContext(env.syntax, isTestFile) }),
-        label: `openai-compatible (${withoutCredentials(provider.baseURL)})`,
+        label: `openai-compatible (${withoutUrlCredentials(provider.baseURL)})`,
         model: provider.model,
         ...(provider.criticModel ? { criticModel: provider.criticModel } : {}),
       };
@@ -181,7 +253,7 @@ function modelParts(actor: ChatModel, critic: ChatModel, syntax: SyntaxParser): 
 
 /** A base URL as shown in traces and messages: user:password@ removed. */
 export function withoutCredentials(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//');
+  return withoutUrlCredentials(url);
 }
 
 /** A run that could not start (no test framework, bad provider): still a run-start and a run-end, status error. */

@@ -1,11 +1,14 @@
 /**
  * The OpenAI-compatible chat model (OpenAI, Ollama, LM Studio, llama.cpp's server, vLLM …) behind the `ChatModel`
  * port, with the official `openai` SDK: streamed replies, token usage per call, cancellation, a request timeout,
- * bounded retries on 429/5xx (the SDK honours `retry-after`), and errors a person can act on.
+ * bounded retries on 429/5xx (a server's `retry-after` capped and announced, see modelRetry.ts), a reply stream
+ * that stops sending ended after the request timeout, and errors a person can act on.
  */
 import OpenAI from 'openai';
+import { withoutUrlCredentials } from '../core/outputSafety';
 import { ChatModel, ChatRequest, ChatResult, ModelError } from '../core/ports';
 import { estimateTokens } from '../core/tokens';
+import { RETRY_WAIT_CAP_MS, withRetries } from './modelRetry';
 
 export interface OpenAIModelOptions {
   /** E.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1 (Ollama). */
@@ -16,12 +19,14 @@ export interface OpenAIModelOptions {
   apiKey?: string;
   /** Environment variable holding the key (default OPENAI_API_KEY). */
   apiKeyEnv?: string;
-  /** Per request, in milliseconds (default 120 s). */
+  /** Per request, in milliseconds, and the longest silence inside a streamed reply (default 120 s). */
   requestTimeoutMs?: number;
   /** Retries on 408/409/429/5xx and connection errors (default 2). */
   maxRetries?: number;
   /** Environment to read the key from (default process.env); lets tests and the extension pass their own. */
   env?: Record<string, string | undefined>;
+  /** Told before a retry waits (the text names no key). */
+  onNotice?: (text: string) => void;
 }
 
 /** Local servers accept any key; the SDK refuses to start without one, so this placeholder is sent. */
@@ -37,23 +42,35 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
     baseURL: options.baseURL,
     apiKey,
     timeout: timeoutMs,
-    maxRetries: options.maxRetries ?? 2,
+    // Retries are ours (modelRetry.ts): capped, announced and cancellable waits.
+    maxRetries: 0,
   });
-  const where = { baseURL: options.baseURL, keyVar, timeoutMs };
+  const shownURL = withoutUrlCredentials(options.baseURL);
+  const where = { baseURL: shownURL, keyVar, timeoutMs };
+  const maxRetries = options.maxRetries ?? 2;
 
   return {
     name: options.model,
     async complete(request: ChatRequest): Promise<ChatResult> {
       const model = request.model ?? options.model;
       const started = Date.now();
-      try {
+      const once = async () => {
         try {
-          return await streamCompletion(client, model, request, started, true);
+          return await streamCompletion(client, model, request, started, true, timeoutMs);
         } catch (error) {
           // Some older OpenAI-compatible servers reject stream_options; ask again without it (usage is then estimated).
           if (!(error instanceof OpenAI.BadRequestError) || !/stream_options|include_usage/i.test(error.message)) throw error;
-          return await streamCompletion(client, model, request, started, false);
+          return await streamCompletion(client, model, request, started, false, timeoutMs);
         }
+      };
+      try {
+        return await withRetries(once, {
+          maxRetries, signal: request.signal,
+          onWait: (w) => options.onNotice?.(
+            `${w.reason}${w.askedMs !== undefined ? ` and asked to retry after ${seconds(w.askedMs)}` : ''}; ` +
+            `retry ${w.retry} of ${w.of} in ${seconds(w.waitMs)}${w.askedMs !== undefined && w.askedMs > RETRY_WAIT_CAP_MS ? ` (Reflect waits at most ${seconds(RETRY_WAIT_CAP_MS)})` : ''} — Ctrl-C or --timeout ends the wait`,
+          ),
+        });
       } catch (error) {
         if (request.signal?.aborted) throw new ModelError('the model request was cancelled', 'aborted');
         throw toModelError(error, model, where);
@@ -62,7 +79,43 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
   };
 }
 
-async function streamCompletion(client: OpenAI, model: string, request: ChatRequest, started: number, askUsage: boolean): Promise<ChatResult> {
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+async function streamCompletion(
+  client: OpenAI, model: string, request: ChatRequest, started: number, askUsage: boolean, idleLimitMs: number,
+): Promise<ChatResult> {
+  // A server that sends headers and then nothing more would hold the run forever: silence longer than the request
+  // timeout ends the stream.
+  const idle = new AbortController();
+  let stalled = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      stalled = true;
+      idle.abort();
+    }, idleLimitMs);
+  };
+  const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
+  const stalledError = () => new ModelError(
+    `the model server stopped sending its reply for ${seconds(idleLimitMs)} (stalled stream); try again, or raise the request timeout (--request-timeout, reflect.requestTimeout)`,
+    'unreachable',
+  );
+  try {
+    return await readStream(client, model, request, started, askUsage, signal, armIdle);
+  } catch (error) {
+    if (stalled && !request.signal?.aborted) throw stalledError();
+    throw error;
+  } finally {
+    clearTimeout(idleTimer);
+  }
+}
+
+async function readStream(
+  client: OpenAI, model: string, request: ChatRequest, started: number, askUsage: boolean, signal: AbortSignal, armIdle: () => void,
+): Promise<ChatResult> {
   const stream = await client.chat.completions.create(
     {
       model,
@@ -72,8 +125,9 @@ async function streamCompletion(client: OpenAI, model: string, request: ChatRequ
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     },
-    { signal: request.signal },
+    { signal },
   );
+  armIdle();
   let text = '';
   let finishReason: string | null | undefined;
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
@@ -85,6 +139,7 @@ async function streamCompletion(client: OpenAI, model: string, request: ChatRequ
     );
   try {
     for await (const chunk of stream) {
+      armIdle();
       if (chunk.model) servedModel = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       for (const choice of chunk.choices ?? []) {
@@ -103,6 +158,7 @@ async function streamCompletion(client: OpenAI, model: string, request: ChatRequ
   }
   // An aborted stream and a stream cut by the server may both end the loop silently: tell them apart here.
   if (request.signal?.aborted) throw new ModelError('the model request was cancelled', 'aborted');
+  if (signal.aborted) throw new Error('stalled');
   if (!finishReason) throw incomplete();
   const promptText = request.messages.map((m) => m.content).join('\n');
   return {

@@ -4,6 +4,8 @@
  * start their own children), and its output is capped so a test printing gigabytes cannot exhaust memory.
  */
 import { spawn } from 'child_process';
+import { childEnvironment, markerPrefix, newRunMarker } from './childEnvironment';
+import { killMarkedProcesses } from './markedProcesses';
 
 /** What to run and how. */
 export interface RunProcessOptions {
@@ -55,6 +57,8 @@ function trackGroup(pid: number): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const group of liveGroups) killGroup(group, 'SIGKILL');
+    // Processes that left their group (setsid, daemons) still carry our marker.
+    killMarkedProcesses(markerPrefix());
   });
 }
 
@@ -69,9 +73,11 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     let timedOut = false;
     let aborted = false;
     let settled = false;
+    const marker = newRunMarker();
     const child = spawn(options.command, options.args ?? [], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      // Never the model's key, never the real project's path; a marker to find escaped descendants by.
+      env: childEnvironment(options.env ?? process.env, options.cwd, marker),
       shell: options.shell ?? false,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,6 +95,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
       }
+      killMarkedProcesses(marker);
       resolve({
         exitCode, exitSignal, timedOut, aborted, durationMs: Date.now() - started,
         stdout: stdout.text(), stderr: stderr.text(), output: output.text(), spawnError,

@@ -12,8 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
 import type { FileChange } from '../core/types';
-import { insideRoot, normalizeRelative } from './sourceFiles';
+import { DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
 import { copyTree, ignoredDirectories } from './workspaceCopy';
+import { WorkspaceLinkError, workspaceRootOf } from './workspacePackages';
 
 /** Where scratch copies live unless told otherwise. */
 export function defaultScratchBase(): string {
@@ -95,21 +96,27 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
   const dir = path.join(baseDir, id);
   fs.mkdirSync(dir);
   // The owner file comes first so that a crash in the middle of copying still leaves a removable copy.
-  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, root, createdAt: new Date().toISOString() }));
+  // No project path in it: code run in the copy must not learn where the user's files are.
+  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
   liveCopies.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', removeLiveCopiesOnExit);
   }
-  const copyRoot = path.join(dir, path.basename(root) || 'workspace');
+  // A package of an npm/yarn/pnpm workspace is copied with its whole workspace (see workspacePackages.ts).
+  const workspace = workspaceRootOf(root);
+  const base = workspace ?? root;
+  const copyBase = path.join(dir, path.basename(base) || 'workspace');
+  const copyRoot = path.join(copyBase, path.relative(base, root));
   try {
-    fs.mkdirSync(copyRoot);
+    fs.mkdirSync(copyBase);
     // The copies' own folder is never copied into a copy (a workspace that contains the temp folder).
-    await copyTree(root, copyRoot, root, ignoredDirectories(root), path.resolve(baseDir));
+    await copyTree(base, copyBase, base, ignoredDirectories(base), path.resolve(baseDir), workspace !== undefined);
     for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
   } catch (e) {
     liveCopies.delete(dir);
     fs.rmSync(dir, { recursive: true, force: true });
+    if (e instanceof WorkspaceLinkError) throw e;
     throw new Error(`could not make a scratch copy of ${root}: ${(e as Error).message}; check that the folder is readable and ${baseDir} has free space`);
   }
   return scratchWorkspace(dir, copyRoot);
@@ -178,6 +185,10 @@ function writeInside(copyRoot: string, rel: string, text: string, createdDirs: s
 function prepareWrite(copyRoot: string, rel: string, createdDirs: string[]): string {
   const abs = insideRoot(copyRoot, rel);
   const parts = rel.split('/').slice(0, -1);
+  // Dependency folders belong to the user's installation (node_modules is a folder of links into it).
+  if (parts.length && DEPENDENCY_FOLDERS.has(parts[0])) {
+    throw new Error(`cannot write ${rel}: ${parts[0]} is a linked dependency folder, shared with your workspace`);
+  }
   let cur = copyRoot;
   for (const part of parts) {
     cur = path.join(cur, part);

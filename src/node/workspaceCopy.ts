@@ -1,20 +1,23 @@
 /**
- * How a workspace is copied into a scratch folder: dependency folders and plain `.gitignore`d folders are
- * symbolically linked (cheap even with 100k files), caches and `.git` are left out, everything else is copied
+ * How a workspace is copied into a scratch folder: dependency folders are symbolically linked (cheap even with
+ * 100k files), caches and `.git` are left out, everything else (`.gitignore`d folders too) is copied
  * (tests write files, and a hard link would write through to the user's copy).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS } from './sourceFiles';
+import { linkDependencyEntries } from './workspacePackages';
 
 type Treatment = 'copy' | 'link' | 'skip';
 
-/** What to do with a folder: dependencies and ignored folders are linked, caches skipped, the rest copied. */
+/** What to do with a folder: dependencies are linked, caches skipped, the rest copied. */
 function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treatment {
   if (CACHE_FOLDERS.has(name)) return 'skip';
   if (DEPENDENCY_FOLDERS.has(name)) return 'link';
   if (BUILD_FOLDERS.has(name)) return 'copy';
-  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'link';
+  // Copied, not linked: tests write into ignored folders (fixtures, outputs), and a link would carry those writes
+  // into the user's folder.
+  if (ignored.names.has(name) || ignored.paths.has(rel)) return 'copy';
   return 'copy';
 }
 
@@ -22,7 +25,7 @@ function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treat
  * Copies asynchronously, a folder's entries in parallel: the extension host must not freeze while a large
  * workspace is copied, and the thread pool overlaps the many small file copies.
  */
-export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): Promise<void> {
+export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string, workspace = false): Promise<void> {
   const entries = await fs.promises.readdir(src, { withFileTypes: true });
   await Promise.all(entries.map(async (e) => {
     const from = path.join(src, e.name);
@@ -31,10 +34,13 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link') await fs.promises.symlink(from, to, 'dir');
+      // node_modules becomes a folder of links (see workspacePackages.ts): a tool that creates a file there
+      // creates it in the copy, and a workspace's links to its own packages lead into the copy.
+      if (how === 'link' && e.name === 'node_modules') await linkDependencyEntries(from, to, root, workspace);
+      else if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
         await fs.promises.mkdir(to);
-        await copyTree(from, to, root, ignored, exclude);
+        await copyTree(from, to, root, ignored, exclude, workspace);
       }
     } else if (e.isFile()) {
       // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.

@@ -14,7 +14,7 @@ import type { RunLog } from './outputChannel';
 import { ProviderSetupError, resolveProvider } from './providers';
 import type { RunStatusItem } from './statusBar';
 import type { TracePanel } from './tracePanel';
-import { ensureTrusted } from './trust';
+import { trustedOrRefused } from './trust';
 import { unsavedOverlay } from './workspaceFiles';
 
 /** What a Fix command asks for. */
@@ -95,10 +95,7 @@ export function createRunController({ context, panel, status, log }: RunControll
     get: (runId) => runs.get(runId ?? latest ?? ''),
 
     async start(request) {
-      if (!ensureTrusted()) {
-        log.warn(`refused "${request.title}": the workspace is not trusted (Restricted Mode), so no test command runs`);
-        return { status: 'refused' };
-      }
+      if (!trustedOrRefused(log, request.title)) return { status: 'refused' };
       if (current) {
         void vscode.window.showWarningMessage('A Reflect run is already in progress. Stop it first (Reflect: Stop), or wait for it to finish.');
         return { status: 'busy', runId: current.id };

@@ -7,11 +7,11 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { LoopEvent } from '../core/types';
-import type { HostMessage, RunView } from '../protocol';
-import { MAX_RECENT_RUNS } from '../protocol';
-import { toPanelEvent } from '../webview/panelEvents';
-import { applyPanelEvent, createRun } from '../webview/panelModel';
-import { persistableRuns, restoreRuns } from '../webview/persistedRuns';
+import type { HostMessage, RunView } from '../panel/protocol';
+import { MAX_RECENT_RUNS } from '../panel/protocol';
+import { toPanelEvent } from './panelEvents';
+import { applyPanelEvent, createRun } from '../panel/panelModel';
+import { persistableRuns, restoreRuns } from './persistedRuns';
 import { panelHtml } from './panelHtml';
 import type { PanelActions } from './panelMessages';
 import { routeViewMessage } from './panelMessages';
@@ -33,6 +33,8 @@ export interface TracePanel {
   applyEvent(runId: string, event: LoopEvent): void;
   /** Reveals and focuses the panel. */
   show(): Promise<void>;
+  /** True while the panel's view is on screen. */
+  readonly visible: boolean;
 }
 
 /** Registers the trace panel's view provider; its disposables go into `context.subscriptions`. */
@@ -123,6 +125,9 @@ export function registerTracePanel(context: vscode.ExtensionContext, actions: Pa
     },
     async show() {
       await vscode.commands.executeCommand(`${TRACE_PANEL_VIEW_ID}.focus`);
+    },
+    get visible() {
+      return view?.visible ?? false;
     },
   };
 }

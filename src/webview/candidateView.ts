@@ -3,7 +3,7 @@
  * DOM contract (UI tests rely on it): `data-testid="candidate"`, `data-status`, `data-candidate-id`,
  * `data-best="true"` on the best; the Review button carries `data-action="review"` and `data-candidate-id`.
  */
-import type { BaselineView, CandidateView } from '../protocol';
+import type { BaselineView, CandidateView } from '../panel/protocol';
 import { append, h } from './dom';
 import { candidateStatusLabel, diffLineKind, verdictLines } from './format';
 import type { SyntaxLanguage } from './syntax';

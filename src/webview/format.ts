@@ -1,7 +1,7 @@
 /**
  * Text the panel shows, computed from the view model. Pure, so the unit tests can check the exact sentences.
  */
-import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunView, TestSummary, TokenUsage } from '../protocol';
+import type { BaselineView, CandidateStatus, CandidateView, ModelCall, RunView, TestSummary, TokenUsage } from '../panel/protocol';
 
 /** "850 ms", "12.3 s", "2 min 05 s". */
 export function formatDuration(ms: number): string {

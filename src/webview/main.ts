@@ -3,9 +3,9 @@
  * events with the same reducer as the host, and patches the DOM incrementally. On load it says `ready`; the host
  * answers with a snapshot, so the panel restores after being hidden or after a window reload.
  */
-import type { HostMessage, RunView, ViewMessage } from '../protocol';
-import { MAX_RECENT_RUNS } from '../protocol';
-import { applyPanelEvent, createRun } from './panelModel';
+import type { HostMessage, RunView, ViewMessage } from '../panel/protocol';
+import { MAX_RECENT_RUNS } from '../panel/protocol';
+import { applyPanelEvent, createRun } from '../panel/panelModel';
 import { createPanelView } from './panelView';
 
 interface VsCodeApi {

@@ -6,12 +6,12 @@
  * the model is writing; action buttons carry `data-action="stop|reject|retry|export|review"` (review buttons also
  * `data-candidate-id`; export buttons `data-format="markdown|json"`).
  */
-import type { RunView, ViewMessage } from '../protocol';
+import type { RunView, ViewMessage } from '../panel/protocol';
 import { renderCandidate, setBestMark } from './candidateView';
 import { h, replaceChildren } from './dom';
 import { baselineText, formatDuration, formatTokens, runStatusText } from './format';
-import type { PanelChange } from './panelModel';
-import { findCandidate } from './panelModel';
+import type { PanelChange } from '../panel/panelModel';
+import { findCandidate } from '../panel/panelModel';
 import { createRound, updateRound, updateRoundMeta } from './roundView';
 import type { RoundElements } from './roundView';
 

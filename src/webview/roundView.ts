@@ -4,7 +4,7 @@
  * DOM contract: a round with a critique has one `data-testid="critique"` element whose textContent is exactly the
  * critique text; a round without one has none.
  */
-import type { RoundView } from '../protocol';
+import type { RoundView } from '../panel/protocol';
 import { h, replaceChildren } from './dom';
 import { callText, candidateCounts, formatDuration, formatTokens } from './format';
 

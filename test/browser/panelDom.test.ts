@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import type { Browser, Page } from 'playwright-core';
 import type { LoopEvent } from '../../src/core/types';
-import type { HostMessage, RunView } from '../../src/protocol';
-import { toPanelEvent } from '../../src/webview/panelEvents';
-import { applyPanelEvent, createRun } from '../../src/webview/panelModel';
+import type { HostMessage, RunView } from '../../src/panel/protocol';
+import { toPanelEvent } from '../../src/vscode/panelEvents';
+import { applyPanelEvent, createRun } from '../../src/panel/panelModel';
 import type { PanelServer } from '../support/panelPage';
 import { buildWebviewBundle, launchChromium, openPanel, postedBy, sendToView, startPanelServer } from '../support/panelPage';
 import { eventsOfRound, sampleRunEvents } from '../support/sampleEvents';

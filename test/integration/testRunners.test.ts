@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { TestReport } from '../../src/core/types';
+import { parseSelector } from '../../src/core/testSelectors';
 import { runProcess } from '../../src/node/processTree';
 import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
 import { TestSetupError } from '../../src/node/testRunners/testSetupError';
@@ -110,8 +111,46 @@ describe('test runners on the real frameworks', function () {
         assert.deepStrictEqual(statuses(report), { [`${c.calendar}::${c.assertion.name}`]: 'failed' });
         assert.deepStrictEqual(report.summary, { passed: 0, failed: 1, skipped: 0 });
       });
+
+      it('a targeted run by the name as written in the test (no suites) reports that test under its full name', async () => {
+        const runner = await createTestRunner(dir);
+        const leaf = c.thrown.name.split(' > ').slice(-1)[0];
+        const report = await runner.run({ root: dir, only: [parseSelector(`${c.calendar}::${leaf}`)], timeoutMs: 60_000 });
+        assert.deepStrictEqual(statuses(report), { [`${c.calendar}::${c.thrown.name}`]: 'failed' });
+        assert.strictEqual(report.error, undefined);
+        assert.strictEqual(report.notes, undefined);
+      });
     });
   }
+
+  it('a name that ends a describe path selects that test; one that ends none says so (jest)', async () => {
+    const dir = copyFixture('jest-project');
+    try {
+      const runner = await createTestRunner(dir);
+      const report = await runner.run({ root: dir, only: [parseSelector('test/calendar.test.js::isLeapYear > rejects century years')] });
+      assert.deepStrictEqual(statuses(report), { 'test/calendar.test.js::calendar > isLeapYear > rejects century years': 'failed' });
+      const none = await runner.run({ root: dir, only: [parseSelector('test/calendar.test.js::century years')] });
+      assert.deepStrictEqual(none.tests, []);
+      assert.match(none.error ?? '', /^no test matched test\/calendar\.test\.js::century years; check the file path and the test name/);
+    } finally {
+      removeFixtureCopy(dir);
+    }
+  });
+
+  it('a pytest class method by Class::method, by its own name, and a suite by its class', async () => {
+    const dir = copyFixture('pytest-project');
+    try {
+      const runner = await createTestRunner(dir);
+      const byClass = await runner.run({ root: dir, only: [parseSelector('tests/test_calendar.py::TestAverage')] });
+      assert.deepStrictEqual(statuses(byClass), {
+        'tests/test_calendar.py::TestAverage > test_empty_list_is_zero': 'failed', 'tests/test_calendar.py::TestAverage > test_numbers': 'passed',
+      });
+      const byNodeId = await runner.run({ root: dir, only: [parseSelector('tests/test_calendar.py::TestAverage::test_numbers')] });
+      assert.deepStrictEqual(statuses(byNodeId), { 'tests/test_calendar.py::TestAverage > test_numbers': 'passed' });
+    } finally {
+      removeFixtureCopy(dir);
+    }
+  });
 
   it('a targeted run of a file reports only that file (jest)', async () => {
     const dir = copyFixture('jest-project');

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { HostMessage, ViewMessage } from '../../src/protocol';
+import type { HostMessage, ViewMessage } from '../../src/panel/protocol';
 import { panelHtml } from '../../src/vscode/panelHtml';
 
 const root = path.resolve(__dirname, '../../..');

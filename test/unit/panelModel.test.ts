@@ -1,12 +1,12 @@
 import * as assert from 'assert';
 import type { Candidate, LoopEvent } from '../../src/core/types';
-import type { PanelEvent, RunView } from '../../src/protocol';
-import { DIFF_VIEW_LIMIT, MAX_LOG_LINES, MAX_RECENT_RUNS } from '../../src/protocol';
+import type { PanelEvent, RunView } from '../../src/panel/protocol';
+import { DIFF_VIEW_LIMIT, MAX_LOG_LINES, MAX_RECENT_RUNS } from '../../src/panel/protocol';
 import { diffLineKind, formatDuration, formatTokens, runStatusText, verdictLines } from '../../src/webview/format';
-import type { PanelChange } from '../../src/webview/panelModel';
-import { toCandidateView, toPanelEvent } from '../../src/webview/panelEvents';
-import { applyPanelEvent, createRun } from '../../src/webview/panelModel';
-import { INTERRUPTED_REASON, PERSISTED_BUDGET, PERSISTED_DIFF_LIMIT, persistableRuns, restoreRuns } from '../../src/webview/persistedRuns';
+import type { PanelChange } from '../../src/panel/panelModel';
+import { toCandidateView, toPanelEvent } from '../../src/vscode/panelEvents';
+import { applyPanelEvent, createRun } from '../../src/panel/panelModel';
+import { INTERRUPTED_REASON, PERSISTED_BUDGET, PERSISTED_DIFF_LIMIT, persistableRuns, restoreRuns } from '../../src/vscode/persistedRuns';
 import { languageOf, tokenize } from '../../src/webview/syntax';
 import { SAMPLE_TARGETS, eventsOfRound, sampleRunEvents } from '../support/sampleEvents';
 

@@ -56,7 +56,8 @@ export const jestAdapter: FrameworkAdapter = {
       `--testTimeout=${Math.max(ctx.timeoutMs * 2, 5000)}`,
     ];
     const names = selectedNames(ctx.only);
-    if (names) args.push('-t', `^(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
+    // Jest matches suites and title joined by spaces; a name may be the title alone or the end of its path.
+    if (names) args.push('-t', `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
     const files = selectedFiles(ctx.only);
     if (files.length > 0) args.push('--runTestsByPath', ...files);
     const shown = [shortPath(ctx, bin).replace(/^node_modules\/jest\/bin\/jest\.js$/, 'jest'), ...args.slice(1)];

@@ -15,9 +15,18 @@ import { TestSetupError } from './testSetupError';
 const MOCHA_REPORTER = `${REPORTER_PRELUDE}
 const only = process.env.REFLECT_ONLY ? JSON.parse(process.env.REFLECT_ONLY) : null;
 function names(t) { return t.titlePath(); }
+// The selection rule of src/core/testSelectors.ts (matchTestName): a full name, a leading suite path, or its end.
+function matches(wanted, full) {
+  const w = wanted.split(' > ');
+  const f = full.split(' > ');
+  if (w.length > f.length) return false;
+  if (w.every((p, i) => p === f[i])) return true;
+  const o = f.length - w.length;
+  return w.every((p, i) => p === f[o + i]);
+}
 function keep(t) {
   const full = names(t).join(' > ');
-  return only.some((s) => s.file === t.file && (!s.name || full === s.name || full.startsWith(s.name + ' > ')));
+  return only.some((s) => s.file === t.file && (!s.name || matches(s.name, full)));
 }
 function prune(suite) {
   suite.tests = suite.tests.filter(keep);

@@ -4,10 +4,12 @@
  * the tests before it and its own start behind (a JUnit XML file is only written at the end, never on a kill).
  * No cache folder, no bytecode files: the workspace is left as it was. Targeted runs use pytest node ids.
  */
+import * as path from 'path';
 import type { ProcessResult } from '../processTree';
 import { findPython, SYSTEM_PYTHON } from './binaries';
+import { editableSourceFolders } from './pythonPaths';
 import { ReporterEvent, resultsFromEvents } from './reporterEvents';
-import { displayCommand, readEvents, writeReporter } from './reporterShared';
+import { displayCommand, readEvents, selectedFiles, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
 
 const PYTEST_PLUGIN = `"""Reflect's pytest plugin: one JSON line per test start and per test outcome."""
@@ -53,6 +55,41 @@ def pytest_runtest_logreport(report):
     _emit(event)
 
 
+# The selection rule of src/core/testSelectors.ts (matchTestName), in Python: a full name, a leading class
+# path, or its end (the function as written, "Class > test", a parametrized group by its function name).
+_ONLY = json.loads(os.environ["REFLECT_ONLY"]) if os.environ.get("REFLECT_ONLY") else None
+
+
+def _same_title(wanted, title):
+    return wanted == title or (title.startswith(wanted + "[") and title.endswith("]"))
+
+
+def _matches(wanted, names):
+    w = wanted.split(" > ")
+    if w == names or (len(w) < len(names) and names[:len(w)] == w):
+        return True
+    if len(w) > len(names):
+        return False
+    tail = names[len(names) - len(w):]
+    return tail[:-1] == w[:-1] and _same_title(w[-1], tail[-1])
+
+
+def _selected(item):
+    path = os.path.abspath(str(getattr(item, "path", None) or item.fspath))
+    names = item.nodeid.split("::")[1:]
+    return any(os.path.abspath(s["file"]) == path and (not s.get("name") or _matches(s["name"], names)) for s in _ONLY)
+
+
+def pytest_collection_modifyitems(config, items):
+    if _ONLY is None:
+        return
+    keep = [i for i in items if _selected(i)]
+    dropped = [i for i in items if not _selected(i)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def pytest_collectreport(report):
     if report.failed:
         _emit({"type": "fileError", "file": report.nodeid or str(report.fspath), "error": _error(report)})
@@ -80,12 +117,16 @@ function invocation(ctx: RunContext, python: string): Invocation {
   writeReporter(ctx, 'reflect_pytest_plugin.py', PYTEST_PLUGIN);
   // no:benchmark: pytest-benchmark would otherwise create a .benchmarks folder in the workspace.
   const args = ['-m', 'pytest', '-p', 'reflect_pytest_plugin', '-p', 'no:cacheprovider', '-p', 'no:benchmark', '--color=no', '-q', '-rN'];
-  for (const s of ctx.only ?? []) args.push(s.name ? `${s.file}::${s.name.split(' > ').join('::')}` : s.file);
-  const env = {
-    PYTHONPATH: [ctx.tmpDir, process.env.PYTHONPATH].filter(Boolean).join(':'),
+  // Files on the command line; our plugin keeps the selected tests among them, so a name may be written as
+  // people write it (see core/testSelectors.ts), which a pytest node id cannot express.
+  args.push(...selectedFiles(ctx.only));
+  const env: Record<string, string> = {
+    // The run's own sources ahead of an editable install's (see pythonPaths.ts).
+    PYTHONPATH: [ctx.tmpDir, ...editableSourceFolders(ctx.root), process.env.PYTHONPATH].filter(Boolean).join(':'),
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
   };
+  if (ctx.only && ctx.only.length > 0) env.REFLECT_ONLY = JSON.stringify(ctx.only.map((s) => ({ file: path.resolve(ctx.root, s.file), name: s.name })));
   // Our plugin is an implementation detail; the command shown is the one a person would type.
   const shown = args.filter((a, i) => a !== 'reflect_pytest_plugin' && !(a === '-p' && args[i + 1] === 'reflect_pytest_plugin'));
   return { command: python, args, env, display: displayCommand([python, ...shown]) };

@@ -2,6 +2,7 @@
  * The one format our reporters write (one JSON object per line, appended synchronously so an endless or
  * killed test still leaves what happened before it), and its conversion into `TestResult`s.
  */
+import { matchTestName } from '../../core/testSelectors';
 import type { SourceLocation, TestFailure, TestResult, TestSelector, TestStatus } from '../../core/types';
 import { framesFromPythonTraceback, framesFromV8Stack, messageOfV8Stack, WorkspacePaths } from './stackFrames';
 
@@ -127,11 +128,14 @@ export function toFailure(error: RawError, paths: WorkspacePaths, stackKind: 'v8
   };
 }
 
-/** True when `result` is one of the tests `only` selects (a whole file, a test, or a suite by name prefix). */
+/**
+ * True when `result` is one of the tests `only` selects: a whole file, a test by its full name or by its name as
+ * written, or a suite (see matchTestName).
+ */
 export function isSelected(result: { file: string; name: string }, only: TestSelector[] | undefined): boolean {
   if (!only || only.length === 0) return true;
   return only.some((s) => normalise(s.file) === result.file
-    && (!s.name || result.name === s.name || result.name.startsWith(`${s.name} > `) || result.name === FILE_ERROR_NAME));
+    && (!s.name || result.name === FILE_ERROR_NAME || matchTestName(s.name, result.name) !== undefined));
 }
 
 /** Normalises a user-given file path ("./test/a.test.js" → "test/a.test.js"). */

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { TestRunRequest } from '../../core/ports';
 import type { FrameworkId, TestReport, TestResult, TestSelector } from '../../core/types';
+import { ambiguityNotes, matchTestName } from '../../core/testSelectors';
 import { CappedText, ProcessResult, runProcess } from '../processTree';
 import { EventOutcome, FILE_ERROR_NAME, isSelected, normalise, summarise } from './reporterEvents';
 import { WorkspacePaths } from './stackFrames';
@@ -51,8 +52,9 @@ const REPORT_OUTPUT_BYTES = 32 * 1024;
 /** Runs the request with `adapter`, including flaky re-runs of failing tests. Never throws for failing tests. */
 export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRunRequest): Promise<TestReport> {
   const report = await runOnce(adapter, request, request.only);
-  const retries = request.flakyRetries ?? 0;
-  let failing = report.tests.filter((t) => t.status === 'failed' && t.name !== FILE_ERROR_NAME);
+  const auto = request.flakyRetries === 'auto';
+  const retries = auto ? 1 : (request.flakyRetries as number | undefined) ?? 0;
+  let failing = report.tests.filter((t) => t.status === 'failed' && t.name !== FILE_ERROR_NAME && (!auto || looksNonDeterministic(t)));
   for (let i = 0; i < retries && failing.length > 0 && !request.signal?.aborted; i++) {
     request.onProgress?.(`re-running ${failing.length} failing test(s) to check for flakiness (try ${i + 1} of ${retries})`);
     const again = await runOnce(adapter, { ...request, onProgress: undefined }, failing.map((t) => ({ file: t.file, name: t.name })));
@@ -62,6 +64,19 @@ export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRun
   }
   report.summary = summaryOf(report.tests);
   return report;
+}
+
+/** Words in a failure that point at timing, the network, concurrency or randomness rather than at the code's logic. */
+const NON_DETERMINISTIC = /\b(?:time[sd]?[ -]?out|ETIMEDOUT|ECONNRESET|ECONNREFUSED|EADDRINUSE|EPIPE|EAI_AGAIN|socket hang up|random|race|deadlock|flak[ey]|intermittent|EBUSY|EMFILE)/i;
+
+/**
+ * True when a failure may pass on a second try: its message or the top of its stack speaks of timing, the
+ * network, concurrency or randomness. A plain assertion failure on values fails the same way every time.
+ */
+export function looksNonDeterministic(test: TestResult): boolean {
+  const f = test.failure;
+  if (!f) return false;
+  return NON_DETERMINISTIC.test(f.message) || NON_DETERMINISTIC.test((f.stack ?? '').slice(0, 2000));
 }
 
 async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined): Promise<TestReport> {
@@ -96,6 +111,7 @@ async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only:
       summary: summaryOf(tests),
       tests,
       ...errorOf(proc, tests, ctx, invocation),
+      ...notesOf(ambiguityNotes(ctx.only, tests)),
       output: trimOutput(proc.output),
     };
   } finally {
@@ -128,7 +144,7 @@ function markTimedOut(tests: TestResult[], outcome: EventOutcome, only: TestSele
   };
   for (const t of outcome.unfinished) if (isSelected(t, only)) add(t.file, t.name);
   for (const s of only ?? []) {
-    if (s.name && !tests.some((t) => t.file === s.file && (t.name === s.name || t.name.startsWith(`${s.name} > `)))) add(s.file, s.name);
+    if (s.name && !tests.some((t) => t.file === s.file && matchTestName(s.name!, t.name) !== undefined)) add(s.file, s.name);
   }
 }
 
@@ -143,10 +159,14 @@ function errorOf(proc: ProcessResult, tests: TestResult[], ctx: RunContext, inv:
     return { error: `the test command could not run: ${lastLine(proc.output)}; check --command (or reflect.testCommand)` };
   }
   if (ctx.only && ctx.only.length > 0) {
-    return { error: `no test matched ${ctx.only.map((s) => (s.name ? `${s.file}::${s.name}` : s.file)).join(', ')}; check the file path and the full test name` };
+    return { error: `no test matched ${ctx.only.map((s) => (s.name ? `${s.file}::${s.name}` : s.file)).join(', ')}; check the file path and the test name (as written in the test, or its describe path "A > B > name")` };
   }
   if (proc.exitCode !== 0) return { error: `${inv.display} exited with code ${proc.exitCode} and reported no tests: ${lastLine(proc.output)}` };
   return {};
+}
+
+function notesOf(notes: string[]): { notes?: string[] } {
+  return notes.length > 0 ? { notes } : {};
 }
 
 function lastLine(text: string): string {

@@ -56,12 +56,15 @@ describe('framework adapters', () => {
     assert.strictEqual(assertOperands('assert not True'), undefined);
   });
 
-  it('pytest: targeted runs use node ids, and a Python without pytest falls back to the system one', () => {
+  it('pytest: targeted runs name the files and hand the selection to our plugin; a Python without pytest falls back to the system one', () => {
     const ctx: RunContext = { root: '/nowhere', tmpDir: fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-adapter-')), eventsFile: '', timeoutMs: 1000,
       only: [{ file: 'tests/test_calendar.py', name: 'TestAverage > test_numbers' }, { file: 'tests/test_loop.py' }] };
     dirs.push(ctx.tmpDir);
     const inv = pytestAdapter.prepare(ctx);
-    assert.deepStrictEqual(inv.args.slice(-2), ['tests/test_calendar.py::TestAverage::test_numbers', 'tests/test_loop.py']);
+    assert.deepStrictEqual(inv.args.slice(-2), ['tests/test_calendar.py', 'tests/test_loop.py']);
+    assert.deepStrictEqual(JSON.parse(inv.env!.REFLECT_ONLY), [
+      { file: '/nowhere/tests/test_calendar.py', name: 'TestAverage > test_numbers' }, { file: '/nowhere/tests/test_loop.py' },
+    ]);
     assert.strictEqual(inv.command, 'python3');
     const missing = { ...proc(false), exitCode: 1, output: '/x/python3: No module named pytest\n' };
     assert.strictEqual(pytestAdapter.fallback!(ctx, missing)?.command, '/usr/bin/python3');

@@ -16,7 +16,7 @@ describe('reflect test arguments', () => {
     const a = parseTestArgs(['--cwd', '/tmp/p', '--only', 'a.test.js', '--only', 'b.test.js::x', '--timeout', '2.5', '--json']);
     assert.deepStrictEqual(a, {
       root: path.resolve('/tmp/p'), command: undefined, only: [{ file: 'a.test.js' }, { file: 'b.test.js', name: 'x' }],
-      timeoutMs: 2500, retries: 2, json: true, help: false,
+      timeoutMs: 2500, retries: 'auto', json: true, help: false,
     });
     assert.strictEqual(parseTestArgs(['--retries', '0']).retries, 0);
   });

@@ -3,8 +3,8 @@
  * only the affected round or candidate. The host runs the same reducer to keep the snapshot it sends and persists,
  * which is why this file is pure (no DOM, no `vscode`) and imports only the protocol.
  */
-import type { CandidateView, PanelEvent, RoundView, RunView, TokenUsage } from '../protocol';
-import { MAX_LOG_LINES } from '../protocol';
+import type { CandidateView, PanelEvent, RoundView, RunView, TokenUsage } from './protocol';
+import { MAX_LOG_LINES } from './protocol';
 
 /** What an event changed, for incremental rendering. */
 export type PanelChange =

@@ -17,7 +17,7 @@ import type {
   RunStatus,
   TestSummary,
   TokenUsage,
-} from './core/types';
+} from '../core/types';
 
 // Re-exported so that webview files, which may import only this module, can name the core's data types.
 export type {
@@ -31,7 +31,7 @@ export type {
   RunStatus,
   TestSummary,
   TokenUsage,
-} from './core/types';
+} from '../core/types';
 
 /** A candidate as the panel shows it: the core `Candidate` without file contents, with its diff capped. */
 export type CandidateView = Omit<Candidate, 'changes'> & {

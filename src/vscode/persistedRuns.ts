@@ -1,8 +1,8 @@
 /**
  * The recent runs as the host keeps them in the workspace state, so the panel restores after a window reload.
  */
-import type { CandidateView, RunView } from '../protocol';
-import { MAX_RECENT_RUNS } from '../protocol';
+import type { CandidateView, RunView } from '../panel/protocol';
+import { MAX_RECENT_RUNS } from '../panel/protocol';
 import { cutDiff } from './panelEvents';
 
 /** A persisted candidate keeps at most this much of its diff (the export keeps all of it). */

@@ -2,8 +2,8 @@
  * Turns loop events into panel events: the host sends the panel slim copies (no file contents, no per-test results,
  * no trace), with diffs capped, because the panel shows only diffs, summaries and verdicts.
  */
-import type { Candidate, CandidateView, LoopEvent, PanelEvent, Round, RoundView } from '../protocol';
-import { DIFF_VIEW_LIMIT } from '../protocol';
+import type { Candidate, CandidateView, LoopEvent, PanelEvent, Round, RoundView } from '../panel/protocol';
+import { DIFF_VIEW_LIMIT } from '../panel/protocol';
 
 /** The diff cut at the last line end within `limit` characters. */
 export function cutDiff(diff: string, limit: number): string {
