@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerLmTools, registerMcpServer } from './vscode/agentRegistration';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { createRunStatusItem } from './vscode/statusBar';
 import { registerTracePanel } from './vscode/tracePanel';
@@ -29,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): ReflectExtensionApi 
   for (const id of COMMAND_IDS) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await services()).run(id, args)));
   }
+  registerLmTools(context, services);
+  registerMcpServer(context);
   return { services };
 }
 

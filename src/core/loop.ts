@@ -15,6 +15,9 @@ import { createTrace, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
 
+/** Names of the errors the ports throw for a project set up in a way we cannot run (see src/node). */
+const SETUP_ERRORS = new Set(['TestSetupError', 'WorkspaceLinkError']);
+
 /** Everything the loop needs from the outside world. */
 export interface LoopDeps {
   /** Absolute path of the user's workspace (never written by the loop). */
@@ -285,7 +288,9 @@ async function runSession(
   } catch (error) {
     if (signal.aborted) return stopped('');
     const message = error instanceof Error ? error.message : String(error);
-    const prefix = error instanceof ModelError ? '' : 'internal error: ';
+    // Model errors and setup errors (a framework not installed, a link leaving the project) explain themselves.
+    const setup = error instanceof Error && SETUP_ERRORS.has(error.name);
+    const prefix = error instanceof ModelError || setup ? '' : 'internal error: ';
     return finish('error', `${prefix}${message}`, `${prefix}${message}`);
   } finally {
     currentRound = undefined;

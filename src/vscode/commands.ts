@@ -9,6 +9,8 @@ import { COMMANDS, isCommandId } from './commandIds';
 import { exportTrace } from './exportTrace';
 import type { InlineReview } from './inlineReview';
 import { createInlineReview } from './inlineReview';
+import type { LmTools } from './lmTools';
+import { createLmTools } from './lmTools';
 import type { RunLog } from './outputChannel';
 import { createRunLog } from './outputChannel';
 import type { RunController, RunOutcome } from './runController';
@@ -28,6 +30,8 @@ export interface Services {
   readonly panel: TracePanel;
   readonly inlineReview: InlineReview;
   readonly log: RunLog;
+  /** The language-model tools' implementations (registered at activation as proxies). */
+  readonly lmTools: LmTools;
 }
 
 export function createServices(context: vscode.ExtensionContext, panel: TracePanel, status: RunStatusItem): Services {
@@ -63,6 +67,7 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
 
   return {
     run, review, runs, panel, inlineReview, log,
+    lmTools: createLmTools(context.secrets, log),
     stop: (runId) => runs.stop(runId),
     reject(runId) {
       inlineReview.closeRun(runId);

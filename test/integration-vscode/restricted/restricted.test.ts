@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { COMMANDS, COMMAND_IDS } from '../../../src/vscode/commandIds';
 import type { RunOutcome } from '../../../src/vscode/runController';
+import { UNTRUSTED_MESSAGE } from '../../../src/vscode/trust';
 import { fileUri, services } from '../support';
 
 describe('Restricted Mode (Workspace Trust on, folder not trusted)', () => {
@@ -30,5 +31,17 @@ describe('Restricted Mode (Workspace Trust on, folder not trusted)', () => {
     const marker = process.env.REFLECT_E2E_RUN_MARKER;
     assert.ok(marker, 'run.sh sets REFLECT_E2E_RUN_MARKER for this pass');
     assert.strictEqual(fs.existsSync(marker), false, 'a test process ran');
+  });
+});
+
+describe('language-model tools in Restricted Mode', () => {
+  it('the fix tool refuses with the trust message and runs nothing', async () => {
+    await services();
+    await assert.rejects(
+      Promise.resolve(vscode.lm.invokeTool('reflect_fix_failing_tests', { input: {}, toolInvocationToken: undefined })),
+      (e: unknown) => e instanceof Error && e.message.includes(UNTRUSTED_MESSAGE),
+    );
+    assert.match((await services()).log.text(), /refused the language-model tool reflect_fix_failing_tests: the workspace is not trusted/);
+    assert.strictEqual(fs.existsSync(process.env.REFLECT_E2E_RUN_MARKER!), false, 'a test process ran');
   });
 });
