@@ -160,11 +160,11 @@ function parseArgs(argv) {
   const a = { suite: 'multifile', file: '/work/shared/bench/humanevalfix-js.jsonl' };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
-    if (argv[i] === '--suite') a.suite = v, i++;
-    else if (argv[i] === '--file') a.file = v, i++;
-    else if (argv[i] === '--only') a.only = v.split(','), i++;
-    else if (argv[i] === '--limit') a.limit = Number(v), i++;
-    else if (argv[i] === '--json') a.json = v, i++;
+    if (argv[i] === '--suite') { a.suite = v; i++; }
+    else if (argv[i] === '--file') { a.file = v; i++; }
+    else if (argv[i] === '--only') { a.only = v.split(','); i++; }
+    else if (argv[i] === '--limit') { a.limit = Number(v); i++; }
+    else if (argv[i] === '--json') { a.json = v; i++; }
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!['multifile', 'humanevalfix'].includes(a.suite)) throw new Error(`--suite is multifile or humanevalfix, not ${a.suite}`);

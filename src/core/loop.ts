@@ -6,12 +6,12 @@
 import { addUsage, budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
-import { recordLesson, relevantLessons } from './memory';
+import { recordLesson, relevantLessons } from './lessons';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
 import { createCandidateTimeout } from './testTimeout';
-import { createTrace, recordBaseline } from './trace';
+import { createTrace, newRunId, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
 
@@ -88,7 +88,7 @@ async function runSession(
 ): Promise<RunResult> {
   const { clock } = deps;
   const started = clock.now();
-  const runId = `run-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const runId = newRunId(started);
   const startedAt = new Date(started).toISOString();
   const trace = createTrace({
     runId, startedAt, workspaceName: deps.workspaceName ?? deps.root.split(/[\\/]/).filter(Boolean).pop() ?? deps.root,

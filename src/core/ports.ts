@@ -211,7 +211,7 @@ export interface LessonStore {
   clear(): Promise<void>;
 }
 
-/** Time and ids, injectable for deterministic tests. */
+/** Time, injectable for deterministic tests. */
 export interface Clock {
   now(): number;
 }

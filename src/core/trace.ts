@@ -11,6 +11,14 @@ export type TraceStart = Pick<Trace, 'startedAt' | 'workspaceName' | 'provider' 
   runId: string;
 };
 
+/**
+ * A new run's id, minted once: by the loop when a run starts (or by the engine for a run that could not start).
+ * Every front end, the log, the trace and an exported trace's file name use this id.
+ */
+export function newRunId(startedMs: number): string {
+  return `run-${startedMs.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** An empty trace for a run that is starting. */
 export function createTrace(start: TraceStart): Trace {
   return {
