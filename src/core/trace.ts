@@ -81,8 +81,10 @@ function roundToMarkdown(round: Round): string[] {
     out.push(`| ${c.id}${mark} | ${c.status} | ${c.targetsPassed}/${c.targetsTotal} | ${c.newFailures.length} | ${cell(c.rejectReason ? `${c.summary} — rejected: ${c.rejectReason}` : c.summary)} |`);
   }
   for (const c of round.candidates) {
-    if (!c.diff) continue;
+    if (!c.diff && !c.asked?.length) continue;
     out.push('', `### ${c.id}: ${c.status}`, '');
+    if (c.asked?.length) out.push('Asked for:', ...c.asked.map((a) => `- ${a}`), '');
+    if (!c.diff) continue;
     if (c.rationale) out.push(`> ${c.rationale.split('\n').join('\n> ')}`, '');
     out.push(fence('diff', c.diff));
     if (c.warnings?.length) out.push('', 'Warnings:', ...c.warnings.map((w) => `- ${w}`));

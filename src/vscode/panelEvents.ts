@@ -32,6 +32,7 @@ export function toCandidateView(c: Candidate): CandidateView {
   };
   if (truncated) view.diffTruncated = true;
   if (c.rationale !== undefined) view.rationale = c.rationale;
+  if (c.asked?.length) view.asked = c.asked;
   if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
   if (c.rejectRule !== undefined) view.rejectRule = c.rejectRule;
   if (c.warnings?.length) view.warnings = c.warnings;
