@@ -83,7 +83,8 @@ describe('npm run bench', function () {
 
   it('with --hidden-tests shows the engine the examples only, judges with every test, and prints the overfit rate', async () => {
     const suite = path.join(dir, 'hidden.jsonl');
-    fs.writeFileSync(suite, [JS_CLAMP, JS_DOUBLE, JS_ABS].map((p) => JSON.stringify({ ...p, example_test: p === JS_CLAMP ? 'console.assert(clamp(12, 0, 10) === 10)\n' : p.example_test })).join('\n'));
+    const clamp = { ...JS_CLAMP, example_test: 'console.assert(clamp(12, 0, 10) === 10)\n' };
+    fs.writeFileSync(suite, [clamp, JS_DOUBLE, JS_ABS].map((p) => JSON.stringify(p)).join('\n'));
     const out = path.join(dir, 'hidden-out');
     const { stdout } = await promisify(execFile)('node', [path.join(repoRoot, 'out/src/cli.js'), 'bench', '--suite', suite, '--out', out, '--concurrency', '1', '--hidden-tests'], { cwd: repoRoot });
     const report = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
