@@ -125,6 +125,8 @@ export function createRunController({ context, panel, status, log }: RunControll
         provider: provider.config,
         options: { ...settings.options, ...(request.hint ? { hint: request.hint } : {}), ...(request.only ? { only: request.only } : {}) },
         ...(context.storageUri ? { lessonsFile: path.join(context.storageUri.fsPath, 'lessons.json') } : {}),
+        // A server asking to retry later: the wait (capped) is said in the log.
+        onNotice: (text) => log.warn(text),
       };
       runs.set(id, { id, request, candidates: new Map(), reflections: [] });
       latest = id;
