@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
+import { registerLmTools, registerMcpServer } from './vscode/agentRegistration';
+import { COMMAND_IDS } from './vscode/commandIds';
 import { createRunStatusItem } from './vscode/statusBar';
 import { registerTracePanel } from './vscode/tracePanel';
 import type { Services } from './vscode/commands';
 
-/** Every command the manifest contributes; each one loads the heavy modules on first use. */
-const COMMAND_IDS = [
-  'reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor', 'reflect.fixFunction',
-  'reflect.fixTestItem', 'reflect.stop', 'reflect.showPanel', 'reflect.setApiKey', 'reflect.clearApiKey',
-  'reflect.exportTrace', 'reflect.reviewBest', 'reflect.acceptHunk', 'reflect.rejectHunk', 'reflect.acceptAll',
-  'reflect.rejectAll', 'reflect.openDiff',
-] as const;
 
 /** What `activate` returns: the services, loaded on demand (used by the extension's own integration tests). */
 export interface ReflectExtensionApi {
@@ -31,9 +26,12 @@ export function activate(context: vscode.ExtensionContext): ReflectExtensionApi 
     retry: (runId, hint) => void services().then((s) => s.retry(runId, hint)),
     export: (runId, format) => void services().then((s) => s.exportTrace(runId, format)),
   });
+  // Every command of the table, each loading the heavy modules on first use.
   for (const id of COMMAND_IDS) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await services()).run(id, args)));
   }
+  registerLmTools(context, services);
+  registerMcpServer(context);
   return { services };
 }
 

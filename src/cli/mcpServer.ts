@@ -7,9 +7,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { TestSelector } from '../core/types';
 import { fixFailingTestsTool, runTestsTool, ToolContext, ToolOutput, ToolProgress, verifyChangeTool } from '../node/agentTools';
-import { parseSelector } from './args';
+import { GIT_REF_PATTERN, TOOL_INTEGER_BOUNDS as B, workspaceSelectors as selectors } from '../node/toolInput';
 
 /** The tools' names, as listed by `tools/list`. */
 export const MCP_TOOL_NAMES = ['run_tests', 'fix_failing_tests', 'verify_change'] as const;
@@ -25,7 +24,7 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
   server.registerTool('run_tests', {
     title: 'Run the tests',
     description: "Runs the workspace's real tests (node:test, jest, vitest, mocha, pytest or the configured command) and reports every failing test with its message, location and expected/actual values.",
-    inputSchema: { only, timeoutSeconds: z.number().int().min(1).max(3600).optional().describe('Time limit of the run (default: the server\'s test timeout)') },
+    inputSchema: { only, timeoutSeconds: z.number().int().min(B.timeoutSeconds[0]).max(B.timeoutSeconds[1]).optional().describe('Time limit of the run (default: the server\'s test timeout)') },
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async (args, extra) => respond(await runTestsTool(ctx, { only: selectors(args.only), timeoutSeconds: args.timeoutSeconds }, extra.signal, progressOf(extra))));
   server.registerTool('fix_failing_tests', {
@@ -33,10 +32,10 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
     description: 'Fixes the failing tests round by round: proposes candidate changes, runs the real tests on each in a scratch copy, critiques, retries. Returns the status, the verified patch (or the best attempt, marked as not verified), each round\'s critique and the tokens used. Writes nothing unless apply is true, and then only a verified fix.',
     inputSchema: {
       only,
-      rounds: z.number().int().min(1).max(10).optional().describe('Rounds at most (default 3)'),
-      candidates: z.number().int().min(1).max(8).optional().describe('Candidates per round (default 3)'),
+      rounds: z.number().int().min(B.rounds[0]).max(B.rounds[1]).optional().describe('Rounds at most (default 3)'),
+      candidates: z.number().int().min(B.candidates[0]).max(B.candidates[1]).optional().describe('Candidates per round (default 3)'),
       hint: z.string().max(2000).optional().describe('A hint for the fixer, e.g. "the bug is in the date parsing"'),
-      maxDurationSeconds: z.number().int().min(1).max(7200).optional().describe('Time budget of the whole run'),
+      maxDurationSeconds: z.number().int().min(B.maxDurationSeconds[0]).max(B.maxDurationSeconds[1]).optional().describe('Time budget of the whole run'),
       apply: z.boolean().optional().describe('Write the fix into the workspace once verified (default false: only return the patch)'),
     },
     annotations: { destructiveHint: false, openWorldHint: false },
@@ -44,7 +43,7 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
   server.registerTool('verify_change', {
     title: 'Verify a change',
     description: 'Checks the working tree against a git base (HEAD by default): the tests that failed at the base must pass now, no test that passed may fail, be skipped or disappear, and the test setup (test files, skip/only markers) must be untouched. Returns verdict "pass" or "block" with the reasons and the evidence.',
-    inputSchema: { base: z.string().min(1).max(200).regex(/^[\w./~^@{}-]+$/, 'a git ref: a branch, tag or commit').optional().describe('Git ref to compare with (default HEAD)') },
+    inputSchema: { base: z.string().min(1).max(200).regex(GIT_REF_PATTERN, 'a git ref: a branch, tag or commit').refine((ref) => !ref.startsWith('-'), 'a git ref, not an option').optional().describe('Git ref to compare with (default HEAD)') },
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async (args, extra) => respond(await verifyChangeTool(ctx, { base: args.base }, extra.signal, progressOf(extra))));
   return server;
@@ -53,18 +52,6 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
 /** The text for the model plus the same facts as structured content. */
 function respond<T extends object>(out: ToolOutput<T>): CallToolResult {
   return { content: [{ type: 'text', text: out.text }], structuredContent: out.data as Record<string, unknown> };
-}
-
-/** Tool selectors → test selectors, confined to the workspace: no absolute paths, no "..". */
-function selectors(specs: string[] | undefined): TestSelector[] | undefined {
-  if (!specs?.length) return undefined;
-  return specs.map((spec) => {
-    const selector = parseSelector(spec);
-    if (/^(?:[\\/]|[a-zA-Z]:)/.test(selector.file) || selector.file.split('/').includes('..')) {
-      throw new Error(`"${spec}" is outside the workspace; give paths relative to the workspace, without ".."`);
-    }
-    return selector;
-  });
 }
 
 interface RequestExtra {

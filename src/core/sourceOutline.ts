@@ -10,7 +10,8 @@ export interface Definition {
   name: string;
   /** `Class.method` for methods, else `name`. */
   qualified: string;
-  kind: 'function' | 'method' | 'class';
+  /** 'region': lines around a frame outside any definition (never produced by the outline itself). */
+  kind: 'function' | 'method' | 'class' | 'constant' | 'region';
   startRow: number;
   endRow: number;
   /** The header up to the body, on one line ("function range(start, end)"). */
@@ -22,12 +23,29 @@ export interface ImportBinding {
   local: string;
   imported: string;
   module: string;
+  /** Re-exported as `local` (`export { a as local } from`, `export * from` with local '*'), not a local name. */
+  reexport?: boolean;
 }
 
 export interface CallSite {
   name: string;
   /** The object of a member call (`calc.mean()` → 'calc'). */
   object?: string;
+  row: number;
+  /** `new Name(…)`. */
+  construct?: boolean;
+}
+
+/** `x = new Cart()`, `this.calendar = new Calendar()`, Python `self._ledger = Ledger()`: what a name holds. */
+export interface InstanceBinding {
+  /** The name as calls write their object: 'cart', 'this.calendar', 'self._ledger'. */
+  name: string;
+  className: string;
+}
+
+/** An identifier used on a row (module-level constants a function reads are found this way). */
+export interface NameUse {
+  name: string;
   row: number;
 }
 
@@ -42,6 +60,9 @@ export interface SourceOutline {
   imports: ImportBinding[];
   calls: CallSite[];
   tests: TestBlock[];
+  instances: InstanceBinding[];
+  /** Identifiers by row, each (name, row) once. */
+  uses: NameUse[];
 }
 
 const TEST_FUNCTIONS = new Set(['it', 'test', 'specify']);
@@ -50,11 +71,16 @@ const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'funct
 /** Parses `text` once and returns its outline. */
 export function outlineSource(language: LanguageId, text: string, syntax: SyntaxParser): Promise<SourceOutline> {
   return syntax.parse(language, text, (root) => {
-    const outline: SourceOutline = { definitions: [], imports: [], calls: [], tests: [] };
+    const outline: SourceOutline = { definitions: [], imports: [], calls: [], tests: [], instances: [], uses: [] };
+    const seenUses = new Set<string>();
     const stack: SyntaxNode[] = [root];
     while (stack.length) {
       const node = stack.pop()!;
       visit(node, outline);
+      if (node.type === 'identifier' && !seenUses.has(`${node.text}:${node.startPosition.row}`)) {
+        seenUses.add(`${node.text}:${node.startPosition.row}`);
+        outline.uses.push({ name: node.text, row: node.startPosition.row });
+      }
       for (let k = node.namedChildren.length - 1; k >= 0; k--) {
         const c = node.namedChildren[k];
         if (c) stack.push(c);
@@ -88,7 +114,32 @@ function visit(node: SyntaxNode, out: SourceOutline): void {
         out.definitions.push({ name: name.text, qualified: name.text, kind: 'function', startRow: stmt.startPosition.row, endRow: stmt.endPosition.row, signature: header(value, `${stmt === node ? '' : `${stmt.children[0]?.text ?? 'const'} `}${name.text} = `) });
       } else if (name && value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'require') {
         requireBindings(name, value, out);
+      } else if (name?.type === 'identifier' && value) {
+        const created = constructedIn(value);
+        if (created) instance(name.text, created.childForFieldName('constructor'), out);
+        moduleConstant(node, name.text, out);
       }
+      return;
+    }
+    case 'assignment_expression': case 'assignment': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return;
+      if (right.type === 'new_expression') instance(left.text, right.childForFieldName('constructor'), out);
+      // Python has no `new`: `self.x = Name(…)` may construct; resolution checks that Name is a class.
+      if (right.type === 'call' && /^[A-Z]/.test(right.childForFieldName('function')?.text ?? '')) instance(left.text, right.childForFieldName('function'), out);
+      if (node.type === 'assignment' && left.type === 'identifier' && node.parent?.type === 'expression_statement' && node.parent.parent?.type === 'module') {
+        const stmt = node.parent;
+        out.definitions.push({ name: left.text, qualified: left.text, kind: 'constant', startRow: stmt.startPosition.row, endRow: stmt.endPosition.row, signature: left.text });
+      }
+      return;
+    }
+    case 'export_statement':
+      reexports(node, out);
+      return;
+    case 'new_expression': {
+      const ctor = node.childForFieldName('constructor');
+      if (ctor?.type === 'identifier') out.calls.push({ name: ctor.text, row: node.startPosition.row, construct: true });
       return;
     }
     case 'import_statement': case 'import_from_statement':
@@ -98,6 +149,45 @@ function visit(node: SyntaxNode, out: SourceOutline): void {
       callSite(node, out);
       return;
     default:
+  }
+}
+
+/** A top-level `const NAME = <not a function>` (plain or exported) is a unit: tables and constants hold bugs too. */
+function moduleConstant(declarator: SyntaxNode, name: string, out: SourceOutline): void {
+  const decl = declarator.parent;
+  if (!decl || (decl.type !== 'lexical_declaration' && decl.type !== 'variable_declaration')) return;
+  const top = decl.parent?.type === 'export_statement' ? decl.parent : decl;
+  if (top.parent?.type !== 'program') return;
+  const stmt = decl.namedChildren.length === 1 ? top : declarator;
+  out.definitions.push({ name, qualified: name, kind: 'constant', startRow: stmt.startPosition.row, endRow: stmt.endPosition.row, signature: name });
+}
+
+/** `new X(…)`, or a fluent chain on one (`new Cart().add(…)` returns the cart). */
+function constructedIn(value: SyntaxNode): SyntaxNode | undefined {
+  let v: SyntaxNode | null = value;
+  while (v?.type === 'call_expression' || v?.type === 'member_expression' || v?.type === 'await_expression') {
+    v = v.type === 'call_expression' ? v.childForFieldName('function') : v.type === 'member_expression' ? v.childForFieldName('object') : v.namedChildren[0];
+  }
+  return v?.type === 'new_expression' ? v : undefined;
+}
+
+function instance(name: string, ctor: SyntaxNode | null, out: SourceOutline): void {
+  if (ctor?.type === 'identifier') out.instances.push({ name, className: ctor.text });
+}
+
+/** `export * from './x'` and `export { a as b } from './x'`. */
+function reexports(node: SyntaxNode, out: SourceOutline): void {
+  const source = node.childForFieldName('source');
+  if (!source) return;
+  const module = unquote(source.text);
+  const clause = node.namedChildren.find((c) => c?.type === 'export_clause');
+  if (!clause) {
+    out.imports.push({ local: '*', imported: '*', module, reexport: true });
+    return;
+  }
+  for (const s of clause.namedChildren) {
+    const n = s?.childForFieldName('name')?.text;
+    if (n) out.imports.push({ local: s!.childForFieldName('alias')?.text ?? n, imported: n, module, reexport: true });
   }
 }
 

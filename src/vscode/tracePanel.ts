@@ -33,6 +33,8 @@ export interface TracePanel {
   applyEvent(runId: string, event: LoopEvent): void;
   /** Reveals and focuses the panel. */
   show(): Promise<void>;
+  /** True while the panel's view is on screen. */
+  readonly visible: boolean;
 }
 
 /** Registers the trace panel's view provider; its disposables go into `context.subscriptions`. */
@@ -123,6 +125,9 @@ export function registerTracePanel(context: vscode.ExtensionContext, actions: Pa
     },
     async show() {
       await vscode.commands.executeCommand(`${TRACE_PANEL_VIEW_ID}.focus`);
+    },
+    get visible() {
+      return view?.visible ?? false;
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RunLog } from './outputChannel';
 
 /** What a Fix command says in Restricted Mode. Exported so tests can assert the exact sentence. */
 export const UNTRUSTED_MESSAGE =
@@ -13,5 +14,17 @@ export function ensureTrusted(): boolean {
   void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((choice) => {
     if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
   });
+  return false;
+}
+
+/**
+ * The trust guard: true when `what` may run the workspace's tests; otherwise logs the refusal, tells the person
+ * (ensureTrusted) and returns false. The dispatcher calls it for every command the table marks `needsTrust` (before
+ * any prompt), and the run controller calls it again on every start, so a run started by other means (the panel's
+ * Retry) is refused the same way.
+ */
+export function trustedOrRefused(log: RunLog, what: string): boolean {
+  if (ensureTrusted()) return true;
+  log.warn(`refused "${what}": the workspace is not trusted (Restricted Mode), so no test command runs`);
   return false;
 }

@@ -53,8 +53,9 @@ const RANGE_CONTEXT = `${RANGE_EVIDENCE}
 6|   });
 \`\`\`
 
-### src/range.js:4-10 Function \`range\` (called by the test)
+### src/range.js:3-10 Function \`range\` (called by the test)
 \`\`\`js
+ 3| /** Numbers from start up to end, inclusive. */
  4| function range(start, end) {
  5|   assertNumber(start);
  6|   assertNumber(end);
@@ -64,8 +65,12 @@ const RANGE_CONTEXT = `${RANGE_EVIDENCE}
 10| }
 \`\`\`
 
-What \`range\` calls:
-- src/checks.js:1  function assertNumber(x)`;
+### src/checks.js:1-3 Function \`assertNumber\` (called by \`range\`)
+\`\`\`js
+1| function assertNumber(x) {
+2|   if (typeof x !== 'number') throw new TypeError(\`not a number: \${x}\`);
+3| }
+\`\`\``;
 
 const STACK_CONTEXT = `## Failing test: Stack > refuses to pop when empty (test/stack.test.ts)
 Message: pop from an empty stack
@@ -84,7 +89,7 @@ Stack:
 16|   });
 \`\`\`
 
-### src/stack.ts:8-11 Function \`Stack.pop\` (on the failing stack at src/stack.ts:9)
+### src/stack.ts:8-11 Method \`Stack.pop\` (on the failing stack at src/stack.ts:9)
 \`\`\`ts
  8|   pop(): T {
  9>     if (this.isEmpty()) throw new Error('pop from an empty stack');
@@ -92,24 +97,35 @@ Stack:
 11|   }
 \`\`\`
 
-What \`Stack.pop\` calls:
-- src/stack.ts:13  isEmpty(): boolean`;
+### src/stack.ts:13-15 Method \`Stack.isEmpty\` (called by \`Stack.pop\`)
+\`\`\`ts
+13|   isEmpty(): boolean {
+14|     return this.items.length === 0;
+15|   }
+\`\`\`
+
+### src/stack.ts:4-6 Method \`Stack.push\` (called by the test)
+\`\`\`ts
+4|   push(item: T): void {
+5|     this.items.push(item);
+6|   }
+\`\`\``;
 
 describe('buildContext', () => {
   const files = createSourceFiles(fixturePath('context-project'));
   const syntax = createSyntaxParser();
 
-  it('quotes the test, the evidence, the imported function the test calls, and the signatures it calls', async () => {
+  it('quotes the test, the evidence, the imported function the test calls with its doc comment, and what it calls, whole', async () => {
     const ctx = await buildContext({ failures: [rangeFailure], files, syntax, tokenBudget: 4000 });
     assert.strictEqual(ctx.text, RANGE_CONTEXT);
-    assert.deepStrictEqual(ctx.files, ['test/range.test.js', 'src/range.js']);
-    assert.deepStrictEqual(ctx.symbols, ['range']);
+    assert.deepStrictEqual(ctx.files, ['test/range.test.js', 'src/range.js', 'src/checks.js']);
+    assert.deepStrictEqual(ctx.symbols, ['range', 'assertNumber']);
   });
 
-  it('quotes the method on the failing stack, marking the failing line, when the failure has source frames', async () => {
+  it('quotes the method on the failing stack first, marking the failing line, then what it and the test call', async () => {
     const ctx = await buildContext({ failures: [stackFailure], files, syntax, tokenBudget: 4000 });
     assert.strictEqual(ctx.text, STACK_CONTEXT);
-    assert.deepStrictEqual(ctx.symbols, ['Stack.pop']);
+    assert.deepStrictEqual(ctx.symbols, ['Stack.pop', 'Stack.isEmpty', 'Stack.push']);
   });
 
   it('follows a Python `from module import name` to the function and its callees', async () => {
@@ -130,8 +146,14 @@ At: py/tests/test_calc.py:5
 2|     return total(xs) / (len(xs) + 1)
 \`\`\`
 
-What \`mean\` calls:
-- py/calc.py:5  def total(xs)`);
+### py/calc.py:5-9 Function \`total\` (called by \`mean\`)
+\`\`\`python
+5| def total(xs):
+6|     s = 0
+7|     for x in xs:
+8|         s += x
+9|     return s
+\`\`\``);
     assert.deepStrictEqual(ctx.files, ['py/tests/test_calc.py', 'py/calc.py']);
   });
 
@@ -149,18 +171,19 @@ What \`mean\` calls:
     assert.strictEqual(ctx.text, `## Failing test: report (test/report.test.js)\nMessage: too many rows\nAt: src/report.js:60\n\n${expected.join('\n')}`);
   });
 
-  it('drops signatures, then functions, then test blocks to fit the budget, keeping every failure\'s evidence', async () => {
+  it('drops the deepest units, then the others, then test blocks to fit the budget, keeping every failure\'s evidence', async () => {
     const full = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: 10_000 });
     assert.strictEqual(full.text, `${RANGE_CONTEXT}\n\n${STACK_CONTEXT}`);
-    const budget = Math.ceil((full.text.length - 60) / 4);
-    const noSignatures = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: budget });
-    // The last signature section is the first thing that no longer fits.
-    assert.strictEqual(noSignatures.text, full.text.replace('\n\nWhat `Stack.pop` calls:\n- src/stack.ts:13  isEmpty(): boolean', ''));
-    const tight = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: 200 });
+    const deepest = RANGE_CONTEXT.slice(RANGE_CONTEXT.indexOf('\n\n### src/checks.js'));
+    const budget = Math.ceil((full.text.length - deepest.length + 10) / 4);
+    const cut = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: budget });
+    // `assertNumber` is two calls below the test, every other unit at most one: it is the first to go.
+    assert.strictEqual(cut.text, full.text.replace(deepest, ''));
+    const tight = await buildContext({ failures: [rangeFailure, stackFailure], files, syntax, tokenBudget: 130 });
     assert.ok(tight.text.startsWith(RANGE_EVIDENCE));
     assert.ok(tight.text.includes('## Failing test: Stack > refuses to pop when empty'));
-    assert.ok(!tight.text.includes('Function `'));
-    assert.ok(tight.text.length <= 800, `${tight.text.length} characters`);
+    assert.ok(!tight.text.includes('Function `') && !tight.text.includes('Method `'));
+    assert.ok(tight.text.length <= 520, `${tight.text.length} characters`);
     assert.deepStrictEqual(tight.symbols, []);
   });
 });
