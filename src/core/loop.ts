@@ -153,7 +153,7 @@ async function runSession(
     if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
     if (baseline.timedOut && failingTests.length === 0) {
       // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
-      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeout) or narrow the run with --only`;
+      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeoutSeconds) or narrow the run with --only`;
       return finish('error', why, why);
     }
     if (failingTests.length === 0) {
@@ -224,7 +224,7 @@ async function runSession(
         try {
           result = await testCandidate(candidate, pool[slot], {
             runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-            fullBaseline: getFullBaseline, signal: roundSignal, now: () => clock.now(),
+            fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
           });
         } catch (error) {
           if (roundSignal.aborted) return;
