@@ -57,6 +57,10 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
       case 'candidate-result': {
         const c = event.candidate;
+        if (c.status === 'rejected' && c.rejectReason) {
+          line(`  ${c.id} rejected: ${c.rejectReason}`);
+          break;
+        }
         // The verified candidate comes once more after the check that each of its hunks is needed.
         if (c.minimality) {
           line(`  ${c.id} ${c.minimality.summary}`);

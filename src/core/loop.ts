@@ -237,7 +237,7 @@ async function runSession(
       const roundSignal = AbortSignal.any([signal, roundDone.signal]);
       const testContext = {
         runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-        fullBaseline: getFullBaseline, signal: roundSignal, now: () => clock.now(),
+        fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
       };
       await forEachBounded(toTest, options.concurrency, () => verified !== undefined || signal.aborted, async (candidate, slot) => {
         pool[slot] ??= await deps.scratch.create();
