@@ -1,7 +1,7 @@
 /**
  * Plain, serialisable data shared by the engine and every front end (extension, CLI, benchmark).
  * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
- * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
+ * in test evidence (it is what test tools print).
  */
 import type { ProtectedRule } from './protectedPaths';
 
@@ -70,12 +70,6 @@ export interface TestReport {
 export interface TestSelector {
   file: string;
   name?: string;
-}
-
-/** 0-based position (line, character), as in LSP and VS Code. */
-export interface Position {
-  line: number;
-  character: number;
 }
 
 /** The new content of one workspace file a candidate changes. `before` is what the engine started from. */
