@@ -6,12 +6,12 @@
 import { addUsage, budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
-import { recordLesson, relevantLessons } from './memory';
+import { recordLesson, relevantLessons } from './lessons';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
 import { createCandidateTimeout } from './testTimeout';
-import { createTrace, recordBaseline } from './trace';
+import { createTrace, newRunId, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
 
@@ -90,7 +90,7 @@ async function runSession(
 ): Promise<RunResult> {
   const { clock } = deps;
   const started = clock.now();
-  const runId = `run-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const runId = newRunId(started);
   const startedAt = new Date(started).toISOString();
   const trace = createTrace({
     runId, startedAt, workspaceName: deps.workspaceName ?? deps.root.split(/[\\/]/).filter(Boolean).pop() ?? deps.root,
@@ -160,7 +160,7 @@ async function runSession(
     }
     if (baseline.timedOut && failingTests.length === 0) {
       // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
-      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeout) or narrow the run with --only`;
+      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeoutSeconds) or narrow the run with --only`;
       return finish('error', why, why);
     }
     if (failingTests.length === 0) {
@@ -233,7 +233,7 @@ async function runSession(
         try {
           result = await testCandidate(candidate, pool[slot], {
             runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-            fullBaseline: getFullBaseline, signal: roundSignal, now: () => clock.now(),
+            fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
           });
         } catch (error) {
           if (roundSignal.aborted) return;
