@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI, the benchmark (Node, CommonJS) and the panel script (browser) into dist/,
+// Bundles the extension, the CLI (with the benchmark) (Node, CommonJS) and the panel script (browser) into dist/,
 // and copies the tree-sitter WASM files next to them.
 'use strict';
 const esbuild = require('esbuild');
@@ -42,7 +42,6 @@ const builds = [
   },
   { ...node, entryPoints: ['src/vscode/commands.ts'], outfile: 'dist/services.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/bench.ts'], outfile: 'dist/bench.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
     entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'warning',

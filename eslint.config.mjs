@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'test/fixtures/**', 'test/e2e/workspaces/**',
-      'test/e2e/.code-server-*/**', 'bench/results/**',
+      'test/e2e/.code-server-*/**', 'docs/benchmark-results/**',
     ],
   },
   js.configs.recommended,
@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // page.evaluate callbacks in the playwright scripts run in the browser
-    files: ['bench/panel.js', 'test/e2e/*.js'],
+    files: ['perf/panel.js', 'test/e2e/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -10,6 +10,7 @@ Commands:
   fix     fix the failing tests round by round in a scratch copy (reflect fix --help)
   verify  check the working tree's change against git HEAD: a gate for agent hooks (reflect verify --help)
   mcp     serve run_tests, fix_failing_tests and verify_change to MCP clients over stdio (reflect mcp --help)
+  bench   the repair benchmark: fix every problem of a JSONL suite and count the verified fixes (reflect bench --help)
 
 Options:
   -h, --help     show this help
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./cli/verifyCommand')).runVerifyCommand(rest);
     case 'mcp':
       return (await import('./cli/mcpCommand')).runMcpCommand(rest);
+    case 'bench':
+      return (await import('./cli/benchCommand')).runBenchCommand(rest);
     default:
       process.stderr.write(`reflect: unknown command "${command}"; run "reflect --help" for the commands\n`);
       return 2;

@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
-import { parseSelector as parseTestSelector, SelectorSyntaxError } from '../core/testSelectors';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from '../node/applyChanges';
 import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
+import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
 import { createProgressPrinter } from './fixProgress';
 
 export const FIX_USAGE = `Usage: reflect fix [options]
@@ -32,7 +32,7 @@ Options:
   --api-key-env VAR      environment variable holding the API key (default: OPENAI_API_KEY)
   --rounds N             rounds at most (default 3)
   --candidates K         candidates per round (default 3)
-  --timeout S            time budget of the whole run, in seconds (default: none)
+  --max-seconds S        time budget of the whole run, in seconds (default: none)
   --test-timeout S       time limit of one test run, in seconds (default 120)
   --candidate-timeout-factor F
                          stop a candidate's test run after F × the longest finished run (at least 2 s, at
@@ -67,8 +67,6 @@ export interface FixArgs {
   help: boolean;
 }
 
-/** Usage errors: the message is printed as is, exit code 2. */
-export class UsageError extends Error {}
 
 /** Runs `reflect fix` with the arguments after `fix`. Returns the process exit code. */
 export async function runFixCommand(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -84,7 +82,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
     checkProjectFolder(args.cwd);
     if (args.trace) checkTraceFile(args.trace);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof CliUsageError) {
       process.stderr.write(`reflect fix: ${error.message}\n`);
       return 2;
     }
@@ -189,68 +187,64 @@ function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boole
   };
 }
 
-/** Parses the flags of `reflect fix`. Throws UsageError. */
+/** The flags of `reflect fix` (also read by `reflect mcp`, which passes them on to every fix it runs). */
+const FIX_FLAGS = {
+  cwd: { type: 'string' }, command: { type: 'string' }, only: { type: 'string', multiple: true },
+  provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'critic-model': { type: 'string' },
+  'api-key-env': { type: 'string' }, rounds: { type: 'string' }, candidates: { type: 'string' }, 'max-seconds': { type: 'string' },
+  'test-timeout': { type: 'string' }, 'candidate-timeout-factor': { type: 'string' }, 'max-tokens': { type: 'string' },
+  'request-timeout': { type: 'string' }, hint: { type: 'string' }, 'allow-test-edits': { type: 'boolean' },
+  apply: { type: 'boolean' }, json: { type: 'boolean' }, trace: { type: 'string' }, 'no-lessons': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses the flags of `reflect fix`. Throws CliUsageError. */
 export function parseFixArgs(argv: string[]): FixArgs {
-  const args: FixArgs = {
-    cwd: process.cwd(), only: [], options: { ...DEFAULT_LOOP_OPTIONS }, apply: false, json: false, lessons: true, help: false,
+  const v = parseFlags('fix', argv, FIX_FLAGS);
+  const options: LoopOptions = { ...DEFAULT_LOOP_OPTIONS };
+  const whole = (flag: string, value: string) => parseNumber(flag, value, { integer: true, positive: true });
+  if (v.rounds !== undefined) options.rounds = whole('--rounds', v.rounds);
+  if (v.candidates !== undefined) options.candidates = whole('--candidates', v.candidates);
+  if (v['max-seconds'] !== undefined) options.maxDurationMs = parseSeconds('--max-seconds', v['max-seconds']);
+  if (v['test-timeout'] !== undefined) options.testTimeoutMs = parseSeconds('--test-timeout', v['test-timeout']);
+  const factor = v['candidate-timeout-factor'];
+  if (factor !== undefined) options.candidateTimeoutFactor = parseNumber('--candidate-timeout-factor', factor, { integer: true });
+  if (v['max-tokens'] !== undefined) options.maxTokens = whole('--max-tokens', v['max-tokens']);
+  if (v.hint !== undefined) options.hint = v.hint;
+  if (v['allow-test-edits']) options.allowTestEdits = true;
+  const only = (v.only ?? []).map(parseSelector);
+  if (only.length) options.only = only;
+  return {
+    cwd: path.resolve(v.cwd ?? process.cwd()), only, options,
+    ...(v.command !== undefined ? { command: v.command } : {}),
+    ...(v.provider !== undefined ? { provider: v.provider } : {}),
+    ...(v['base-url'] !== undefined ? { baseURL: v['base-url'] } : {}),
+    ...(v.model !== undefined ? { model: v.model } : {}),
+    ...(v['critic-model'] !== undefined ? { criticModel: v['critic-model'] } : {}),
+    ...(v['api-key-env'] !== undefined ? { apiKeyEnv: v['api-key-env'] } : {}),
+    ...(v['request-timeout'] !== undefined ? { requestTimeoutMs: parseSeconds('--request-timeout', v['request-timeout']) } : {}),
+    ...(v.trace !== undefined ? { trace: path.resolve(v.trace) } : {}),
+    apply: v.apply ?? false, json: v.json ?? false, lessons: !v['no-lessons'], help: v.help ?? false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--cwd': args.cwd = path.resolve(value()); break;
-      case '--command': args.command = value(); break;
-      case '--only': args.only.push(parseSelector(value())); break;
-      case '--provider': args.provider = value(); break;
-      case '--base-url': args.baseURL = value(); break;
-      case '--model': args.model = value(); break;
-      case '--critic-model': args.criticModel = value(); break;
-      case '--api-key-env': args.apiKeyEnv = value(); break;
-      case '--rounds': args.options.rounds = positiveInt(flag, value()); break;
-      case '--candidates': args.options.candidates = positiveInt(flag, value()); break;
-      case '--timeout': args.options.maxDurationMs = positiveInt(flag, value()) * 1000; break;
-      case '--test-timeout': args.options.testTimeoutMs = positiveInt(flag, value()) * 1000; break;
-      case '--candidate-timeout-factor': args.options.candidateTimeoutFactor = nonNegativeInt(flag, value()); break;
-      case '--max-tokens': args.options.maxTokens = positiveInt(flag, value()); break;
-      case '--request-timeout': args.requestTimeoutMs = positiveInt(flag, value()) * 1000; break;
-      case '--hint': args.options.hint = value(); break;
-      case '--allow-test-edits': args.options.allowTestEdits = true; break;
-      case '--apply': args.apply = true; break;
-      case '--json': args.json = true; break;
-      case '--trace': args.trace = path.resolve(value()); break;
-      case '--no-lessons': args.lessons = false; break;
-      case '-h': case '--help': args.help = true; break;
-      default: throw new UsageError(`unknown option ${arg}; see reflect fix --help`);
-    }
-  }
-  if (args.only.length) args.options.only = args.only;
-  return args;
 }
 
 /** Chooses the provider from flags and environment. The key is read here and only handed to the model client. */
 export function providerFromArgs(args: FixArgs, env: Record<string, string | undefined>): ProviderConfig {
   const kind = args.provider ?? (args.model || args.baseURL ? 'openai' : env.REFLECT_PROVIDER || 'builtin');
   if (kind === 'builtin') {
-    if (args.model || args.criticModel) throw new UsageError('--model and --critic-model need --provider openai');
+    if (args.model || args.criticModel) throw new CliUsageError('--model and --critic-model need --provider openai');
     return { kind: 'builtin' };
   }
-  if (kind !== 'openai') throw new UsageError(`unknown provider "${kind}"; use builtin or openai`);
+  if (kind !== 'openai') throw new CliUsageError(`unknown provider "${kind}"; use builtin or openai`);
   const model = args.model ?? env.REFLECT_MODEL;
-  if (!model) throw new UsageError('--provider openai needs --model NAME (e.g. --model gpt-4o-mini, or an Ollama model such as qwen2.5-coder)');
+  if (!model) throw new CliUsageError('--provider openai needs --model NAME (e.g. --model gpt-4o-mini, or an Ollama model such as qwen2.5-coder)');
   const baseURL = args.baseURL ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-  if (!/^https?:\/\/[^\s]+$/.test(baseURL)) throw new UsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
+  if (!/^https?:\/\/[^\s]+$/.test(baseURL)) throw new CliUsageError(`--base-url must be an http(s) URL, got "${baseURL}"`);
   const keyVar = args.apiKeyEnv ?? 'OPENAI_API_KEY';
   const apiKey = env[keyVar];
-  if (args.apiKeyEnv && !apiKey) throw new UsageError(`the environment variable ${keyVar} (from --api-key-env) is not set`);
+  if (args.apiKeyEnv && !apiKey) throw new CliUsageError(`the environment variable ${keyVar} (from --api-key-env) is not set`);
   if (!apiKey && /^https:\/\/api\.openai\.com\b/.test(baseURL)) {
-    throw new UsageError(`no API key: set ${keyVar}, or pass --base-url for a local server (Ollama, LM Studio, llama.cpp, vLLM)`);
+    throw new CliUsageError(`no API key: set ${keyVar}, or pass --base-url for a local server (Ollama, LM Studio, llama.cpp, vLLM)`);
   }
   return {
     kind: 'openai', baseURL, model, apiKeyEnv: keyVar,
@@ -260,26 +254,8 @@ export function providerFromArgs(args: FixArgs, env: Record<string, string | und
   };
 }
 
-/** The same selector syntax as `reflect test --only` (core/testSelectors.ts). */
-function parseSelector(spec: string): TestSelector {
-  try {
-    return parseTestSelector(spec);
-  } catch (e) {
-    throw e instanceof SelectorSyntaxError ? new UsageError(e.message) : e;
-  }
-}
 
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got "${text}"`);
-  return n;
-}
 
-function nonNegativeInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number (0 or more), got "${text}"`);
-  return n;
-}
 
 /** The strings the run must never print: the key, the key variables' values, a password in the base URL. */
 function secretsOf(provider: ProviderConfig, env: Record<string, string | undefined>): string[] {
@@ -307,14 +283,14 @@ function checkProjectFolder(dir: string): void {
     stat = fs.statSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such folder: ${dir}` : `cannot open the folder ${dir} (${code ?? (e as Error).message})`);
+    throw new CliUsageError(code === 'ENOENT' ? `no such folder: ${dir}` : `cannot open the folder ${dir} (${code ?? (e as Error).message})`);
   }
-  if (!stat.isDirectory()) throw new UsageError(`--cwd must be a folder, but ${dir} is a file`);
+  if (!stat.isDirectory()) throw new CliUsageError(`--cwd must be a folder, but ${dir} is a file`);
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
     fs.readdirSync(dir);
   } catch (e) {
-    throw new UsageError(`cannot read the folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`);
+    throw new CliUsageError(`cannot read the folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`);
   }
 }
 
@@ -326,7 +302,7 @@ function checkTraceFile(file: string): void {
   } catch {
     return;
   }
-  if (stat.isDirectory()) throw new UsageError(`--trace needs a file name, but ${file} is a folder; e.g. --trace ${path.join(file, 'reflect-trace.json')}`);
+  if (stat.isDirectory()) throw new CliUsageError(`--trace needs a file name, but ${file} is a folder; e.g. --trace ${path.join(file, 'reflect-trace.json')}`);
 }
 
 /** Writes the trace; on failure says so on stderr and returns false. */

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { defaultLessonsFile } from '../node/lessonStore';
-import { parseFixArgs, providerFromArgs, UsageError } from './fixCommand';
+import { CliUsageError } from './args';
+import { parseFixArgs, providerFromArgs } from './fixCommand';
 import { createReflectMcpServer } from './mcpServer';
 
 export const MCP_USAGE = `Usage: reflect mcp [options]
@@ -19,7 +20,7 @@ Serves Reflect's tools to any MCP client (Copilot's agent mode, Claude Code, Cod
 Options:
   --cwd DIR            the workspace the tools work on (default: the current folder); no other folder is served
   --command CMD        test command (default: detected from the project); tool calls cannot change it
-  --provider, --model, --base-url, --critic-model, --api-key-env, --rounds, --candidates, --timeout,
+  --provider, --model, --base-url, --critic-model, --api-key-env, --rounds, --candidates, --max-seconds,
   --test-timeout, --candidate-timeout-factor, --max-tokens, --allow-test-edits, --no-lessons
                        as for reflect fix (reflect fix --help); they configure fix_failing_tests
 `;
@@ -32,16 +33,16 @@ export async function runMcpCommand(argv: string[], env: Record<string, string |
   let provider: ReturnType<typeof providerFromArgs>;
   try {
     const refused = argv.find((a) => NOT_FOR_MCP.has(a.split('=')[0]));
-    if (refused) throw new UsageError(`${refused.split('=')[0]} is not an option of reflect mcp: the calling agent passes it per tool call`);
+    if (refused) throw new CliUsageError(`${refused.split('=')[0]} is not an option of reflect mcp: the calling agent passes it per tool call`);
     args = parseFixArgs(argv);
     if (args.help) {
       process.stdout.write(MCP_USAGE);
       return 0;
     }
     provider = providerFromArgs(args, env);
-    if (!fs.existsSync(args.cwd) || !fs.statSync(args.cwd).isDirectory()) throw new UsageError(`no such folder: ${args.cwd}`);
+    if (!fs.existsSync(args.cwd) || !fs.statSync(args.cwd).isDirectory()) throw new CliUsageError(`no such folder: ${args.cwd}`);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof CliUsageError) {
       process.stderr.write(`reflect mcp: ${error.message}\n`);
       return 2;
     }

@@ -4,11 +4,10 @@
  * configuration error (with one line saying what to do), 130 interrupted.
  */
 import * as path from 'path';
-import { parseArgs } from 'util';
 import type { TestReport, TestResult, TestSelector } from '../core/types';
 import { createTestRunner } from '../node/testRunners/createTestRunner';
 import { TestSetupError } from '../node/testRunners/testSetupError';
-import { CliUsageError, parseNumber, parseSelector } from './args';
+import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
 
 export const TEST_USAGE = `Usage: reflect test [options]
 
@@ -20,7 +19,7 @@ Options:
   --command "CMD"      run this test command instead of the detected framework
   --only SPEC          only FILE, or tests in it: "FILE::NAME", the name as written in the test, its describe
                        path "A > B > name", or pytest's Class::test, test[param] or test (its group); repeatable
-  --timeout S          time limit of the run in seconds (default 120); the whole process tree is killed
+  --test-timeout S     time limit of the test run in seconds (default 120); the whole process tree is killed
   --retries N          re-run every failing test up to N times before it counts as failing (default: one
                        re-run, only of failures that look non-deterministic: timeouts, network, randomness)
   --json               print the report as JSON on stdout
@@ -82,25 +81,15 @@ interface TestArgs {
 
 /** Flags → options (exported for tests). Throws CliUsageError with a message saying what to type. */
 export function parseTestArgs(argv: string[]): TestArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        cwd: { type: 'string' }, command: { type: 'string' }, only: { type: 'string', multiple: true },
-        timeout: { type: 'string' }, retries: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new CliUsageError(`${(e as Error).message.split('\n')[0]}; run "reflect test --help" for the options`);
-  }
+  const values = parseFlags('test', argv, {
+    cwd: { type: 'string' }, command: { type: 'string' }, only: { type: 'string', multiple: true },
+    'test-timeout': { type: 'string' }, retries: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
   return {
     root: path.resolve(values.cwd ?? process.cwd()),
     command: values.command,
     only: (values.only ?? []).map(parseSelector),
-    timeoutMs: values.timeout !== undefined ? Math.round(parseNumber('--timeout', values.timeout) * 1000) || 1 : 120_000,
+    timeoutMs: values['test-timeout'] !== undefined ? parseSeconds('--test-timeout', values['test-timeout']) : 120_000,
     retries: values.retries !== undefined ? parseNumber('--retries', values.retries, { integer: true }) : 'auto' as const,
     json: values.json ?? false,
     help: values.help ?? false,

@@ -6,9 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { verifyText } from '../node/agentTools';
 import { verifyWorkingTree } from '../node/verifyChange';
+import { CliUsageError, parseFlags, parseSeconds } from './args';
 import { checkEditFromHook } from './checkEdit';
 
 export const VERIFY_USAGE = `Usage: reflect verify [options]
@@ -31,17 +31,18 @@ Exit codes: 0 pass, 2 blocked (the reason on stderr), 1 could not verify (not a 
 
 /** Runs `reflect verify` with the arguments after `verify`; resolves to the exit code. */
 export async function runVerifyCommand(argv: string[]): Promise<number> {
-  let values: { cwd?: string; base?: string; command?: string; 'test-timeout'?: string; json?: boolean; 'check-edit'?: boolean; help?: boolean };
+  let values;
+  let testTimeoutMs: number;
   try {
-    values = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
-      options: {
-        cwd: { type: 'string' }, base: { type: 'string' }, command: { type: 'string' }, 'test-timeout': { type: 'string' },
-        json: { type: 'boolean' }, 'check-edit': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    values = parseFlags('verify', argv, {
+      cwd: { type: 'string' }, base: { type: 'string' }, command: { type: 'string' }, 'test-timeout': { type: 'string' },
+      json: { type: 'boolean' }, 'check-edit': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    });
+    testTimeoutMs = values['test-timeout'] === undefined ? 120_000 : parseSeconds('--test-timeout', values['test-timeout']);
   } catch (e) {
-    process.stderr.write(`reflect verify: ${(e as Error).message}; see reflect verify --help\n`);
+    if (!(e instanceof CliUsageError)) throw e;
+    // Exit code 1, not 2: for the agent hooks this command serves, 2 means "blocked".
+    process.stderr.write(`reflect verify: ${e.message}\n`);
     return 1;
   }
   if (values.help) {
@@ -54,17 +55,12 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     process.stderr.write(`reflect verify: no such folder: ${root}\n`);
     return 1;
   }
-  const timeout = values['test-timeout'] === undefined ? 120 : Number(values['test-timeout']);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    process.stderr.write(`reflect verify: --test-timeout needs a number of seconds above 0, got "${values['test-timeout']}"\n`);
-    return 1;
-  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
     const result = await verifyWorkingTree({
-      root, base: values.base, command: values.command, testTimeoutMs: timeout * 1000, signal: controller.signal,
+      root, base: values.base, command: values.command, testTimeoutMs, signal: controller.signal,
       // Progress only for a person at a terminal: a hook reads stderr as the reason, and only the verdict belongs there.
       onProgress: values.json || !process.stderr.isTTY ? undefined : (m) => process.stderr.write(`reflect verify: ${m}\n`),
     });

@@ -6,14 +6,17 @@
 import { addUsage, budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
-import { recordLesson, relevantLessons } from './memory';
+import { recordLesson, relevantLessons } from './lessons';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
 import { createCandidateTimeout } from './testTimeout';
-import { createTrace, recordBaseline } from './trace';
+import { createTrace, newRunId, recordBaseline } from './trace';
 import { warmUpSyntax } from './warmUp';
 import type { Candidate, FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestReport, TestResult, TestSelector, TokenUsage } from './types';
+
+/** Names of the errors the ports throw for a project set up in a way we cannot run (see src/node). */
+const SETUP_ERRORS = new Set(['TestSetupError', 'WorkspaceLinkError']);
 
 /** Everything the loop needs from the outside world. */
 export interface LoopDeps {
@@ -85,7 +88,7 @@ async function runSession(
 ): Promise<RunResult> {
   const { clock } = deps;
   const started = clock.now();
-  const runId = `run-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const runId = newRunId(started);
   const startedAt = new Date(started).toISOString();
   const trace = createTrace({
     runId, startedAt, workspaceName: deps.workspaceName ?? deps.root.split(/[\\/]/).filter(Boolean).pop() ?? deps.root,
@@ -150,7 +153,7 @@ async function runSession(
     if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
     if (baseline.timedOut && failingTests.length === 0) {
       // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
-      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeout) or narrow the run with --only`;
+      const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeoutSeconds) or narrow the run with --only`;
       return finish('error', why, why);
     }
     if (failingTests.length === 0) {
@@ -285,7 +288,9 @@ async function runSession(
   } catch (error) {
     if (signal.aborted) return stopped('');
     const message = error instanceof Error ? error.message : String(error);
-    const prefix = error instanceof ModelError ? '' : 'internal error: ';
+    // Model errors and setup errors (a framework not installed, a link leaving the project) explain themselves.
+    const setup = error instanceof Error && SETUP_ERRORS.has(error.name);
+    const prefix = error instanceof ModelError || setup ? '' : 'internal error: ';
     return finish('error', `${prefix}${message}`, `${prefix}${message}`);
   } finally {
     currentRound = undefined;

@@ -4,8 +4,9 @@
  * A reply with no usable edit becomes a rejected proposal (recorded, the loop goes on); a model failure
  * (ModelError) ends the run with its message.
  */
-import type { ChatModel, ChatRequest, Proposal, ProposalRequest, Proposer } from './ports';
+import type { ChatModel, ChatRequest, ChatResult, Proposal, ProposalRequest, Proposer } from './ports';
 import { ModelError } from './ports';
+import { runActorTurn } from './actorTurn';
 import { ACTOR_SYSTEM_PROMPT, actorVariation, renderActorPrompt } from './prompts';
 import { estimateTokens } from './tokens';
 import type { FileChange, LoopEvent, ModelRole } from './types';
@@ -33,6 +34,8 @@ export interface ModelProposerOptions {
   parseEdits(reply: string, request: ProposalRequest): Promise<ParsedEdits>;
   /** Reply length cap per call (default 4096 tokens). */
   maxTokens?: number;
+  /** Offer the read-only workspace tools through the protocol (default true; `NEED:` lines work either way). */
+  offerTools?: boolean;
 }
 
 /** A Proposer backed by a chat model. */
@@ -53,12 +56,22 @@ export function createModelProposer(options: ModelProposerOptions): Proposer {
             hint: request.hint, instruction: variation.instruction,
           });
           try {
-            const reply = await callModel(options.actor, {
-              role: 'actor', model: options.model, temperature: variation.temperature, maxTokens: options.maxTokens ?? 4096,
-              messages: [{ role: 'system', content: ACTOR_SYSTEM_PROMPT }, { role: 'user', content: prompt }],
-              signal: siblings.signal,
-            }, request.round, `r${request.round}-actor-${index + 1}`, request.emit);
-            return await proposalFromReply(reply, request, options);
+            const turn = await runActorTurn({
+              model: options.actor,
+              request: {
+                role: 'actor', model: options.model, temperature: variation.temperature, maxTokens: options.maxTokens ?? 4096,
+                messages: [{ role: 'system', content: ACTOR_SYSTEM_PROMPT }, { role: 'user', content: prompt }],
+                signal: siblings.signal,
+              },
+              offerTools: options.offerTools ?? true, tools: { files: request.files, syntax: request.syntax },
+              round: request.round, callId: `r${request.round}-actor-${index + 1}`, emit: request.emit,
+            });
+            const proposal = await proposalFromReply(turn.reply, request, options);
+            if (turn.asked.length) proposal.asked = turn.asked;
+            if (turn.unanswered && proposal.rejectReason) {
+              proposal.rejectReason = `the model was still asking for code (${turn.unanswered}) when its turn's requests ran out; no edit to test`;
+            }
+            return proposal;
           } catch (error) {
             siblings.abort();
             throw error;
@@ -99,6 +112,17 @@ export async function callModel(
   callId: string,
   emit: (event: LoopEvent) => void,
 ): Promise<string> {
+  return (await callModelForResult(model, request, round, callId, emit)).text;
+}
+
+/** Like callModel, with the whole result (the tool calls of a reply that asks for code). */
+export async function callModelForResult(
+  model: ChatModel,
+  request: Omit<ChatRequest, 'onDelta'>,
+  round: number,
+  callId: string,
+  emit: (event: LoopEvent) => void,
+): Promise<ChatResult> {
   let streamed = '';
   const role: ModelRole = request.role;
   const name = request.model ?? model.name;
@@ -112,7 +136,7 @@ export async function callModel(
       },
     });
     emit({ type: 'model-call', round, call: { id: callId, role, model: result.model || name, round, usage: result.usage, durationMs: result.durationMs } });
-    return result.text;
+    return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     emit({ type: 'model-call', round, call: { id: callId, role, model: name, round, usage: { prompt: 0, completion: estimateTokens(streamed), estimated: true }, durationMs: Date.now() - started, error: message } });

@@ -87,8 +87,26 @@ export interface SyntaxParser {
 }
 
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** On an assistant message: the tools it called (OpenAI tool calling). */
+  toolCalls?: ToolCall[];
+  /** On a tool message: the call it answers. */
+  toolCallId?: string;
+}
+
+/** A tool call as the model sent it (`arguments` is the raw JSON text, untrusted). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A tool offered to the model, as the OpenAI protocol describes it (JSON Schema parameters). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 export interface ChatRequest {
@@ -101,10 +119,14 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with each streamed piece of text. */
   onDelta?: (text: string) => void;
+  /** Read-only tools the model may call instead of answering (a model without tool support ignores them). */
+  tools?: ToolSpec[];
 }
 
 export interface ChatResult {
   text: string;
+  /** The tools the model called (when the request offered tools). */
+  toolCalls?: ToolCall[];
   model: string;
   usage: TokenUsage;
   durationMs: number;
@@ -151,6 +173,8 @@ export interface ProposalRequest {
 export interface Proposal {
   summary: string;
   rationale?: string;
+  /** What the model asked to see before answering, and what it got. */
+  asked?: string[];
   changes: FileChange[];
   rejectReason?: string;
   source: 'model' | 'builtin' | 'hybrid';
@@ -187,7 +211,7 @@ export interface LessonStore {
   clear(): Promise<void>;
 }
 
-/** Time and ids, injectable for deterministic tests. */
+/** Time, injectable for deterministic tests. */
 export interface Clock {
   now(): number;
 }

@@ -23,7 +23,13 @@ Rules:
 - SEARCH copies the current lines exactly (indentation included) and is unique in the file; keep blocks small.
 - Code excerpts show line numbers as "12| "; never copy those prefixes into SEARCH or REPLACE.
 - Never edit test files: the tests are the specification. Fix the code under test.
-- Do not add dependencies, do not delete unrelated code, do not only add logging.`;
+- Do not add dependencies, do not delete unrelated code, do not only add logging.
+
+If the code you need is not shown (a helper, a table, another file), ask before you answer: call the tools
+read_file, find_definition or search_text, or reply with only lines of the form
+NEED: path/to/file.js
+NEED: path/to/file.js:40-80
+and you will get that code in the next message. Fix the root cause, not a workaround in the caller.`;
 
 export const CRITIC_SYSTEM_PROMPT = `You are the critic in Reflect, a tool that fixes failing unit tests round by round.
 Candidate fixes were tested with the project's real tests and none passed. Write the reflection the next attempt

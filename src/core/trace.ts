@@ -11,6 +11,14 @@ export type TraceStart = Pick<Trace, 'startedAt' | 'workspaceName' | 'provider' 
   runId: string;
 };
 
+/**
+ * A new run's id, minted once: by the loop when a run starts (or by the engine for a run that could not start).
+ * Every front end, the log, the trace and an exported trace's file name use this id.
+ */
+export function newRunId(startedMs: number): string {
+  return `run-${startedMs.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** An empty trace for a run that is starting. */
 export function createTrace(start: TraceStart): Trace {
   return {
@@ -73,8 +81,10 @@ function roundToMarkdown(round: Round): string[] {
     out.push(`| ${c.id}${mark} | ${c.status} | ${c.targetsPassed}/${c.targetsTotal} | ${c.newFailures.length} | ${cell(c.rejectReason ? `${c.summary} — rejected: ${c.rejectReason}` : c.summary)} |`);
   }
   for (const c of round.candidates) {
-    if (!c.diff) continue;
+    if (!c.diff && !c.asked?.length) continue;
     out.push('', `### ${c.id}: ${c.status}`, '');
+    if (c.asked?.length) out.push('Asked for:', ...c.asked.map((a) => `- ${a}`), '');
+    if (!c.diff) continue;
     if (c.rationale) out.push(`> ${c.rationale.split('\n').join('\n> ')}`, '');
     out.push(fence('diff', c.diff));
     if (c.warnings?.length) out.push('', 'Warnings:', ...c.warnings.map((w) => `- ${w}`));

@@ -118,6 +118,8 @@ export interface Candidate {
   summary: string;
   /** Why: the sentence of the critique or the model's rationale that motivated it. */
   rationale?: string;
+  /** What the model asked to see before answering, and what it got ("read_file(src/x.js) → src/x.js (40 lines)"). */
+  asked?: string[];
   changes: FileChange[];
   /** Unified diff of all changes (workspace-relative paths, a/ b/ prefixes). */
   diff: string;

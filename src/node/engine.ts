@@ -12,7 +12,7 @@ import { createHybridProposer } from '../core/hybridProposer';
 import type { ChatModel, Critic, LessonStore, Proposer, ScratchProvider, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
 import { isTestFile } from '../core/testFiles';
 import { redactDeep, urlCredential, withoutUrlCredentials } from '../core/outputSafety';
-import { createTrace } from '../core/trace';
+import { createTrace, newRunId } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
 import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { registerHiddenPath, registerSecret } from './childEnvironment';
@@ -259,7 +259,7 @@ export function withoutCredentials(url: string): string {
 /** A run that could not start (no test framework, bad provider): still a run-start and a run-end, status error. */
 async function* setupFailure(setup: EngineSetup, message: string): AsyncGenerator<LoopEvent, RunResult> {
   const startedAt = new Date().toISOString();
-  const runId = `run-${Date.now().toString(36)}`;
+  const runId = newRunId(Date.now());
   const provider = setup.provider.kind;
   yield { type: 'run-start', runId, startedAt, provider, options: setup.options };
   const result: RunResult = { status: 'error', stopReason: message, patch: '', files: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0, error: message };

@@ -6,7 +6,7 @@
  */
 import OpenAI from 'openai';
 import { withoutUrlCredentials } from '../core/outputSafety';
-import { ChatModel, ChatRequest, ChatResult, ModelError } from '../core/ports';
+import { ChatMessage, ChatModel, ChatRequest, ChatResult, ModelError, ToolCall } from '../core/ports';
 import { estimateTokens } from '../core/tokens';
 import { RETRY_WAIT_CAP_MS, withRetries } from './modelRetry';
 
@@ -54,13 +54,19 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
     async complete(request: ChatRequest): Promise<ChatResult> {
       const model = request.model ?? options.model;
       const started = Date.now();
+      let offered = request;
       const once = async () => {
         try {
-          return await streamCompletion(client, model, request, started, true, timeoutMs);
+          return await streamCompletion(client, model, offered, started, true, timeoutMs);
         } catch (error) {
+          // A server without tool calling may refuse the `tools` field: the prompt's NEED: lines still work.
+          if (offered.tools && error instanceof OpenAI.BadRequestError && /tool/i.test(error.message)) {
+            offered = { ...request, tools: undefined };
+            return await streamCompletion(client, model, offered, started, true, timeoutMs);
+          }
           // Some older OpenAI-compatible servers reject stream_options; ask again without it (usage is then estimated).
           if (!(error instanceof OpenAI.BadRequestError) || !/stream_options|include_usage/i.test(error.message)) throw error;
-          return await streamCompletion(client, model, request, started, false, timeoutMs);
+          return await streamCompletion(client, model, offered, started, false, timeoutMs);
         }
       };
       try {
@@ -119,8 +125,9 @@ async function readStream(
   const stream = await client.chat.completions.create(
     {
       model,
-      messages: request.messages,
+      messages: request.messages.map(wireMessage),
       stream: true,
+      ...(request.tools?.length ? { tools: request.tools.map((t) => ({ type: 'function' as const, function: t })) } : {}),
       ...(askUsage ? { stream_options: { include_usage: true } } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
@@ -129,6 +136,7 @@ async function readStream(
   );
   armIdle();
   let text = '';
+  const calls: ToolCall[] = [];
   let finishReason: string | null | undefined;
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   let servedModel = model;
@@ -148,6 +156,12 @@ async function readStream(
           text += piece;
           request.onDelta?.(piece);
         }
+        // Tool calls stream in pieces: the first piece of each index names it, the rest extend its arguments.
+        for (const piece of choice.delta?.tool_calls ?? []) {
+          const call = (calls[piece.index] ??= { id: piece.id ?? `call_${piece.index}`, name: '', arguments: '' });
+          if (piece.function?.name) call.name += piece.function.name;
+          if (piece.function?.arguments) call.arguments += piece.function.arguments;
+        }
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     }
@@ -163,12 +177,25 @@ async function readStream(
   const promptText = request.messages.map((m) => m.content).join('\n');
   return {
     text,
+    ...(calls.length ? { toolCalls: calls.filter((c) => c !== undefined) } : {}),
     model: servedModel,
     usage: usage
       ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens }
       : { prompt: estimateTokens(promptText), completion: estimateTokens(text), estimated: true },
     durationMs: Date.now() - started,
   };
+}
+
+/** A chat message in the wire format: tool calls on assistant messages, the answered call's id on tool messages. */
+function wireMessage(m: ChatMessage): OpenAI.Chat.ChatCompletionMessageParam {
+  if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId ?? '' };
+  if (m.role === 'assistant' && m.toolCalls?.length) {
+    return {
+      role: 'assistant', content: m.content || null,
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+    };
+  }
+  return { role: m.role, content: m.content };
 }
 
 /** Turns an SDK or network error into a ModelError whose message says what to do; never includes the key. */

@@ -14,6 +14,7 @@ import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
 import type { FileChange } from '../core/types';
 import { DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
 import { copyTree, ignoredDirectories } from './workspaceCopy';
+import { WorkspaceLinkError, workspaceRootOf } from './workspacePackages';
 
 /** Where scratch copies live unless told otherwise. */
 export function defaultScratchBase(): string {
@@ -102,15 +103,20 @@ async function createScratchWorkspace(root: string, baseDir: string, overlay?: M
     exitHookInstalled = true;
     process.once('exit', removeLiveCopiesOnExit);
   }
-  const copyRoot = path.join(dir, path.basename(root) || 'workspace');
+  // A package of an npm/yarn/pnpm workspace is copied with its whole workspace (see workspacePackages.ts).
+  const workspace = workspaceRootOf(root);
+  const base = workspace ?? root;
+  const copyBase = path.join(dir, path.basename(base) || 'workspace');
+  const copyRoot = path.join(copyBase, path.relative(base, root));
   try {
-    fs.mkdirSync(copyRoot);
+    fs.mkdirSync(copyBase);
     // The copies' own folder is never copied into a copy (a workspace that contains the temp folder).
-    await copyTree(root, copyRoot, root, ignoredDirectories(root), path.resolve(baseDir));
+    await copyTree(base, copyBase, base, ignoredDirectories(base), path.resolve(baseDir), workspace !== undefined);
     for (const [p, text] of overlay ?? []) writeInside(copyRoot, normalizeRelative(p), text, []);
   } catch (e) {
     liveCopies.delete(dir);
     fs.rmSync(dir, { recursive: true, force: true });
+    if (e instanceof WorkspaceLinkError) throw e;
     throw new Error(`could not make a scratch copy of ${root}: ${(e as Error).message}; check that the folder is readable and ${baseDir} has free space`);
   }
   return scratchWorkspace(dir, copyRoot);

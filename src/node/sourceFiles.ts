@@ -21,6 +21,9 @@ export const CACHE_FOLDERS: ReadonlySet<string> = new Set([
 /** Build output: listing skips it; scratch copies COPY it, since a test command may rebuild it in place. */
 export const BUILD_FOLDERS: ReadonlySet<string> = new Set(['dist', 'build', 'out']);
 
+/** Larger files are never read: no source file is this big, and reading one would stall the engine. */
+export const MAX_READ_BYTES = 32 * 1024 * 1024;
+
 /** At most this many files are listed, so a huge workspace cannot stall context building. */
 export const MAX_LISTED_FILES = 20_000;
 
@@ -32,13 +35,20 @@ export function createSourceFiles(root: string, overlay?: Map<string, string>): 
   const absRoot = path.resolve(root);
   const buffers = new Map<string, string>();
   for (const [p, text] of overlay ?? []) buffers.set(normalizeRelative(p), text);
+  let realRoot: Promise<string> | undefined;
   return {
     async read(relPath: string): Promise<string | undefined> {
       const rel = normalizeRelative(relPath);
       const abs = insideRoot(absRoot, rel);
       if (buffers.has(rel)) return buffers.get(rel);
       try {
-        return await fs.promises.readFile(abs, 'utf8');
+        // A symbolic link inside the workspace may point anywhere: what it resolves to must be inside too.
+        realRoot ??= fs.promises.realpath(absRoot).catch(() => absRoot);
+        const real = await fs.promises.realpath(abs);
+        const back = path.relative(await realRoot, real);
+        if (back.startsWith('..') || path.isAbsolute(back)) throw new Error(`path ${rel} leads outside the workspace through a symbolic link`);
+        if ((await fs.promises.stat(real)).size > MAX_READ_BYTES) throw new Error(`${rel} is larger than ${MAX_READ_BYTES / 1024 / 1024} MB`);
+        return await fs.promises.readFile(real, 'utf8');
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
         throw e;

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILD_FOLDERS, CACHE_FOLDERS, DEPENDENCY_FOLDERS } from './sourceFiles';
+import { linkDependencyEntries } from './workspacePackages';
 
 type Treatment = 'copy' | 'link' | 'skip';
 
@@ -24,7 +25,7 @@ function folderTreatment(name: string, rel: string, ignored: IgnoredDirs): Treat
  * Copies asynchronously, a folder's entries in parallel: the extension host must not freeze while a large
  * workspace is copied, and the thread pool overlaps the many small file copies.
  */
-export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string): Promise<void> {
+export async function copyTree(src: string, dst: string, root: string, ignored: IgnoredDirs, exclude: string, workspace = false): Promise<void> {
   const entries = await fs.promises.readdir(src, { withFileTypes: true });
   await Promise.all(entries.map(async (e) => {
     const from = path.join(src, e.name);
@@ -33,11 +34,13 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     if (e.isDirectory()) {
       const rel = path.relative(root, from).split(path.sep).join('/');
       const how = folderTreatment(e.name, rel, ignored);
-      if (how === 'link' && e.name === 'node_modules') await linkEntries(from, to);
+      // node_modules becomes a folder of links (see workspacePackages.ts): a tool that creates a file there
+      // creates it in the copy, and a workspace's links to its own packages lead into the copy.
+      if (how === 'link' && e.name === 'node_modules') await linkDependencyEntries(from, to, root, workspace);
       else if (how === 'link') await fs.promises.symlink(from, to, 'dir');
       else if (how === 'copy') {
         await fs.promises.mkdir(to);
-        await copyTree(from, to, root, ignored, exclude);
+        await copyTree(from, to, root, ignored, exclude, workspace);
       }
     } else if (e.isFile()) {
       // FICLONE uses a copy-on-write clone where the file system has one and falls back to a plain copy.
@@ -45,23 +48,6 @@ export async function copyTree(src: string, dst: string, root: string, ignored: 
     } else if (e.isSymbolicLink()) {
       await fs.promises.symlink(linkTarget(from, root), to);
     }
-  }));
-}
-
-/** Tool caches inside node_modules: written by test runs (vite/vitest results), rebuilt when missing. */
-const NODE_MODULES_CACHES = new Set(['.cache', '.vite', '.vitest']);
-
-/**
- * node_modules as a folder of its own holding one link per package: a tool that creates a file or folder there
- * (a cache, a results file) creates it in the copy, not in the user's node_modules. Writes inside a package
- * still reach the user's files; the after-run tree check reports them.
- */
-async function linkEntries(src: string, dst: string): Promise<void> {
-  await fs.promises.mkdir(dst);
-  const entries = await fs.promises.readdir(src, { withFileTypes: true });
-  await Promise.all(entries.map(async (e) => {
-    if (NODE_MODULES_CACHES.has(e.name)) return;
-    await fs.promises.symlink(path.join(src, e.name), path.join(dst, e.name), e.isDirectory() ? 'dir' : 'file');
   }));
 }
 

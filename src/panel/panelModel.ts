@@ -44,18 +44,16 @@ function ensureRound(run: RunView, index: number, changes: PanelChange[]): Round
   return round;
 }
 
-/** Inserts or replaces a candidate; false when an identical copy was already there (nothing to redraw). */
-function upsertCandidate(round: RoundView, c: CandidateView): boolean {
+/** Inserts a new candidate in index order, or replaces it by its newer state (its test result). */
+function upsertCandidate(round: RoundView, c: CandidateView): void {
   const i = round.candidates.findIndex((x) => x.id === c.id);
   if (i >= 0) {
-    if (JSON.stringify(round.candidates[i]) === JSON.stringify(c)) return false;
     round.candidates[i] = c;
   } else {
     const at = round.candidates.findIndex((x) => x.index > c.index);
     if (at < 0) round.candidates.push(c);
     else round.candidates.splice(at, 0, c);
   }
-  return true;
 }
 
 /** Finds a candidate of the run by id. */
@@ -94,7 +92,7 @@ function endStreams(run: RunView, keep: (callId: string, round: number) => boole
 
 /**
  * Applies one event to `run` in place and returns what changed (in the order the view should apply it).
- * Events may repeat (a `candidate-result` after a `candidate`, a `round-end` restating the round): upserts by id.
+ * A candidate arrives twice (`candidate`, then its `candidate-result`): the second replaces the first by id.
  */
 export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
   const changes: PanelChange[] = [];
@@ -144,7 +142,8 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     case 'candidate':
     case 'candidate-result': {
       const round = ensureRound(run, e.round, changes);
-      if (upsertCandidate(round, e.candidate)) changes.push({ kind: 'candidate', round: e.round, candidateId: e.candidate.id });
+      upsertCandidate(round, e.candidate);
+      changes.push({ kind: 'candidate', round: e.round, candidateId: e.candidate.id });
       break;
     }
     case 'reflection': {
@@ -155,13 +154,7 @@ export function applyPanelEvent(run: RunView, e: PanelEvent): PanelChange[] {
     }
     case 'round-end': {
       const round = ensureRound(run, e.round.index, changes);
-      // The round restates its candidates; redraw only those that differ from their last event.
-      for (const c of e.round.candidates) {
-        if (upsertCandidate(round, c)) changes.push({ kind: 'candidate', round: round.index, candidateId: c.id });
-      }
-      round.reflection = e.round.reflection ?? round.reflection;
       round.bestCandidateId = e.round.bestCandidateId;
-      round.calls = e.round.calls;
       round.tokens = e.round.tokens;
       round.durationMs = e.round.durationMs;
       round.ended = true;

@@ -53,6 +53,9 @@ export interface RoundView {
   ended: boolean;
 }
 
+/** What a round's end tells the panel: the figures known only once the round is over. */
+export type RoundEndView = Pick<RoundView, 'index' | 'bestCandidateId' | 'tokens' | 'durationMs'>;
+
 /** The baseline run, without the per-test details. */
 export interface BaselineView {
   framework: FrameworkId;
@@ -123,7 +126,8 @@ export type PanelEvent =
   | { type: 'run-start'; runId: string; startedAt: string; provider: string }
   | { type: 'baseline'; baseline: BaselineView }
   | { type: 'candidate' | 'candidate-result'; round: number; candidate: CandidateView }
-  | { type: 'round-end'; round: Omit<RoundView, 'ended'> }
+  /** Only the round's own figures: its candidates, calls and critique reached the panel in their own events. */
+  | { type: 'round-end'; round: RoundEndView }
   | { type: 'run-end'; result: RunResultView };
 
 /** Messages from the host to the view. */

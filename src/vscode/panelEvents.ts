@@ -1,8 +1,9 @@
 /**
  * Turns loop events into panel events: the host sends the panel slim copies (no file contents, no per-test results,
- * no trace), with diffs capped, because the panel shows only diffs, summaries and verdicts.
+ * no trace), with diffs capped, because the panel shows only diffs, summaries and verdicts. Each change is sent once:
+ * the loop's round-end and run-end restate the round and the trace, which the panel already has piece by piece.
  */
-import type { Candidate, CandidateView, LoopEvent, PanelEvent, Round, RoundView } from '../panel/protocol';
+import type { Candidate, CandidateView, LoopEvent, PanelEvent, Round, RoundEndView } from '../panel/protocol';
 import { DIFF_VIEW_LIMIT } from '../panel/protocol';
 
 /** The diff cut at the last line end within `limit` characters. */
@@ -31,6 +32,7 @@ export function toCandidateView(c: Candidate): CandidateView {
   };
   if (truncated) view.diffTruncated = true;
   if (c.rationale !== undefined) view.rationale = c.rationale;
+  if (c.asked?.length) view.asked = c.asked;
   if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
   if (c.rejectRule !== undefined) view.rejectRule = c.rejectRule;
   if (c.warnings?.length) view.warnings = c.warnings;
@@ -39,16 +41,9 @@ export function toCandidateView(c: Candidate): CandidateView {
   return view;
 }
 
-function toRoundSummary(r: Round): Omit<RoundView, 'ended'> {
-  return {
-    index: r.index,
-    candidates: r.candidates.map(toCandidateView),
-    reflection: r.reflection,
-    bestCandidateId: r.bestCandidateId,
-    calls: r.calls,
-    tokens: r.tokens,
-    durationMs: r.durationMs,
-  };
+/** A round's end: its figures only (each candidate, call and critique was sent once, in its own event). */
+function toRoundEnd(r: Round): RoundEndView {
+  return { index: r.index, bestCandidateId: r.bestCandidateId, tokens: r.tokens, durationMs: r.durationMs };
 }
 
 /** Converts a loop event into what the panel receives (drops file contents, test details and the trace). */
@@ -65,7 +60,7 @@ export function toPanelEvent(e: LoopEvent): PanelEvent {
     case 'candidate-result':
       return { type: e.type, round: e.round, candidate: toCandidateView(e.candidate) };
     case 'round-end':
-      return { type: 'round-end', round: toRoundSummary(e.round) };
+      return { type: 'round-end', round: toRoundEnd(e.round) };
     case 'run-end': {
       const r = e.result;
       return {

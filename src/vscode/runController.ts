@@ -7,6 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Candidate, LoopEvent, Reflection, RunResult, RunStatus, TestSelector, Trace } from '../core/types';
+import { MAX_RECENT_RUNS } from '../panel/protocol';
 import type { EngineSetup } from '../node/engine';
 import { readSettings } from './config';
 import { logEvent } from './eventLog';
@@ -32,7 +33,7 @@ export interface RunOutcome {
   result?: RunResult;
 }
 
-/** Everything kept about a run for Review, Retry and Export. */
+/** Everything kept about a run for Review, Retry and Export (for the last MAX_RECENT_RUNS runs, as the panel). */
 export interface RunRecord {
   id: string;
   request: RunRequest;
@@ -47,9 +48,8 @@ export interface RunController {
   /** Aborts the current run (or `runId` if it is the current one) and waits until it has wound down. */
   stop(runId?: string): Promise<void>;
   get(runId?: string): RunRecord | undefined;
+  /** The run in progress, once its loop has announced its id (its first event). */
   readonly currentRunId: string | undefined;
-  /** Every loop event, tagged with its run (the integration tests listen here). */
-  readonly onEvent: vscode.Event<{ runId: string; event: LoopEvent }>;
 }
 
 export interface RunControllerDeps {
@@ -60,37 +60,53 @@ export interface RunControllerDeps {
 }
 
 export function createRunController({ context, panel, status, log }: RunControllerDeps): RunController {
+  // The most recent runs, oldest first (a Map keeps insertion order); older ones are dropped, as in the panel.
   const runs = new Map<string, RunRecord>();
   let latest: string | undefined;
-  let current: { id: string; abort: AbortController; done: Promise<unknown> } | undefined;
-  const events = new vscode.EventEmitter<{ runId: string; event: LoopEvent }>();
-  context.subscriptions.push(events, { dispose: () => current?.abort.abort() });
+  let current: { id?: string; abort: AbortController; done: Promise<unknown> } | undefined;
+  context.subscriptions.push({ dispose: () => current?.abort.abort() });
 
-  async function execute(record: RunRequest & { id: string }, setup: EngineSetup, abort: AbortController): Promise<RunResult> {
-    const rec = runs.get(record.id)!;
+  /** The loop announced the run's id (its first event): from here on the run has a record and a place in the panel. */
+  function begin(id: string, request: RunRequest): RunRecord {
+    const rec: RunRecord = { id, request, candidates: new Map(), reflections: [] };
+    runs.set(id, rec);
+    for (const old of runs.keys()) if (runs.size > MAX_RECENT_RUNS) runs.delete(old);
+    latest = id;
+    if (current) current.id = id;
+    panel.startRun(id, request.title);
+    void panel.show();
+    return rec;
+  }
+
+  async function execute(request: RunRequest, setup: EngineSetup, abort: AbortController): Promise<{ id?: string; result: RunResult }> {
+    let rec: RunRecord | undefined;
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reflect: ${record.title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Reflect: ${request.title}`, cancellable: true },
       async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        const { runEngine } = await import('../node/engine');
-        const engine = runEngine(setup, abort.signal);
-        for (;;) {
-          const next = await engine.next();
-          if (next.done) return next.value;
-          const event = next.value;
-          remember(rec, event);
-          panel.applyEvent(record.id, event);
-          logEvent(log, event);
-          events.fire({ runId: record.id, event });
-          const message = progressText(event, setup.options.rounds);
-          if (message) { progress.report({ message }); status.running(message); }
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          const { runEngine } = await import('../node/engine');
+          const engine = runEngine(setup, abort.signal);
+          for (;;) {
+            const next = await engine.next();
+            if (next.done) return { id: rec?.id, result: next.value };
+            const event = next.value;
+            if (event.type === 'run-start') rec = begin(event.runId, request);
+            if (!rec) continue;
+            remember(rec, event);
+            panel.applyEvent(rec.id, event);
+            logEvent(log, event);
+            const message = progressText(event, setup.options.rounds);
+            if (message) { progress.report({ message }); status.running(message); }
+          }
+        } finally {
+          cancel.dispose();
         }
       },
     );
   }
 
   return {
-    onEvent: events.event,
     get currentRunId() { return current?.id; },
     get: (runId) => runs.get(runId ?? latest ?? ''),
 
@@ -113,7 +129,6 @@ export function createRunController({ context, panel, status, log }: RunControll
         });
         return { status: 'setup-error' };
       }
-      const id = `run-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 6)}`;
       const root = request.folder.uri.fsPath;
       const setup: EngineSetup = {
         root,
@@ -123,38 +138,36 @@ export function createRunController({ context, panel, status, log }: RunControll
         options: { ...settings.options, ...(request.hint ? { hint: request.hint } : {}), ...(request.only ? { only: request.only } : {}) },
         ...(context.storageUri ? { lessonsFile: path.join(context.storageUri.fsPath, 'lessons.json') } : {}),
       };
-      runs.set(id, { id, request, candidates: new Map(), reflections: [] });
-      latest = id;
       const abort = new AbortController();
       log.info(`command: ${request.title} in ${root} — provider ${provider.label}${settings.testCommand ? `, test command \`${settings.testCommand}\`` : ''}` +
         `${setup.overlay!.size ? `, ${setup.overlay!.size} unsaved buffer(s) overlaid` : ''}${request.only ? `, only ${request.only.map((s) => s.name ? `${s.file}::${s.name}` : s.file).join(', ')}` : ''}`);
-      panel.startRun(id, request.title);
-      void panel.show();
       status.running('starting');
-      const done = execute({ ...request, id }, setup, abort);
-      current = { id, abort, done };
+      const done = execute(request, setup, abort);
+      current = { abort, done };
+      let id: string | undefined;
       let result: RunResult;
       try {
-        result = await done;
+        ({ id, result } = await done);
       } catch (error) {
         // The engine reports failures as results; this is the net for a bug, reported the same way.
+        id = current.id;
         const message = error instanceof Error ? error.message : String(error);
-        log.error(`run ${id} failed: ${message}`);
+        log.error(`run ${id ?? '(not started)'} failed: ${message}`);
         result = { status: 'error', stopReason: `Reflect failed: ${message}`, patch: '', files: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0, error: message };
         void vscode.window.showErrorMessage(`Reflect failed: ${message}. The log (Output → Reflect) has the details.`);
       } finally {
         current = undefined;
       }
-      const rec = runs.get(id)!;
-      rec.result = result;
+      const rec = id ? runs.get(id) : undefined;
+      if (rec) rec.result = result;
       status.idle(result.status);
-      announce(id, result);
-      return { status: result.status, runId: id, result };
+      if (id) announce(id, result);
+      return { status: result.status, ...(id ? { runId: id } : {}), result };
     },
 
     async stop(runId) {
       if (!current || (runId && runId !== current.id)) return;
-      log.info(`stop requested for ${current.id}`);
+      log.info(`stop requested for ${current.id ?? 'the run that is starting'}`);
       const { abort, done } = current;
       abort.abort();
       await done.catch(() => undefined);

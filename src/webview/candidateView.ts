@@ -66,6 +66,7 @@ export function renderCandidate(c: CandidateView, opts: { best: boolean; baselin
     ),
     h('p', { class: 'summary' }, c.summary),
     c.rationale !== undefined && h('p', { class: 'rationale' }, h('span', { class: 'label' }, 'Why: '), c.rationale),
+    !!c.asked?.length && h('p', { class: 'asked' }, h('span', { class: 'label' }, 'Asked for: '), c.asked.join('; ')),
     h('ul', { class: 'verdict', 'aria-label': 'Verdict' }, ...verdictLines(c, opts.baseline, opts.runEnded).map((l) => h('li', {}, l))),
   );
   if (c.diff) {

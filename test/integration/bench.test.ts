@@ -44,7 +44,7 @@ describe('npm run bench', function () {
     const suite = path.join(dir, 'suite.jsonl');
     fs.writeFileSync(suite, [JS_CLAMP, PY_LAST, JS_MISSING_PACKAGE].map((p) => JSON.stringify(p)).join('\n'));
     const out = path.join(dir, 'out');
-    const { stdout } = await promisify(execFile)('node', [path.join(repoRoot, 'out/src/bench.js'), '--suite', suite, '--out', out, '--concurrency', '1'], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)('node', [path.join(repoRoot, 'out/src/cli.js'), 'bench', '--suite', suite, '--out', out, '--concurrency', '1'], { cwd: repoRoot });
     const report = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     const byId = Object.fromEntries(report.results.map((r: { taskId: string }) => [r.taskId, r]));
     assert.strictEqual(byId['JavaScript/clamp'].status, 'fixed');

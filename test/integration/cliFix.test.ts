@@ -146,7 +146,7 @@ describe('reflect fix (the CLI process)', function () {
   it('exits 2 on a usage error', async () => {
     const run = await cli(['--rounds', 'many']);
     assert.strictEqual(run.code, 2);
-    assert.strictEqual(run.stderr, 'reflect fix: --rounds needs a positive whole number, got "many"\n');
+    assert.strictEqual(run.stderr, 'reflect fix: --rounds needs a whole number above 0, got "many"\n');
   });
 
   it('exits 130 on Ctrl-C while a candidate is being tested, killing the test process and leaving the files untouched', async () => {

@@ -70,9 +70,9 @@ describe('reflect test (the real CLI)', function () {
   });
 
   it('exits 2 for a usage mistake and prints help on --help', () => {
-    const bad = reflect(['test', '--timeout']);
+    const bad = reflect(['test', '--test-timeout']);
     assert.strictEqual(bad.code, 2);
-    assert.match(bad.stderr, /^reflect test: .*--timeout.*; run "reflect test --help" for the options\n$/);
+    assert.match(bad.stderr, /^reflect test: .*--test-timeout.*; run "reflect test --help" for the options\n$/);
     const help = reflect(['--help']);
     assert.strictEqual(help.code, 0);
     assert.match(help.stdout, /^Usage: reflect <command>/);

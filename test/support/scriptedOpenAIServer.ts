@@ -9,7 +9,10 @@ import type { AddressInfo } from 'net';
 
 export interface RecordedMessage {
   role: string;
+  /** Empty for an assistant message that only called tools (the wire sends null). */
   content: string;
+  tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
 }
 
 /** The part of a chat-completions request body the scripts look at. */
@@ -19,6 +22,7 @@ export interface RecordedRequest {
   stream?: boolean;
   temperature?: number;
   stream_options?: { include_usage?: boolean };
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: unknown } }[];
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -37,6 +41,8 @@ export interface ScriptedReply {
   chunkSize?: number;
   /** Wait before answering (ms). */
   delayMs?: number;
+  /** Call these tools (streamed as `tool_calls` deltas, finish_reason 'tool_calls'); `arguments` is sent as is. */
+  toolCalls?: { id?: string; name: string; arguments: string }[];
 }
 
 /** Decides the reply from the request body and its 0-based index among all requests. */
@@ -75,6 +81,7 @@ export async function startScriptedOpenAIServer(script: ReplyScript): Promise<Sc
       return;
     }
     const body = JSON.parse(raw) as Omit<RecordedRequest, 'headers'>;
+    for (const m of body.messages) m.content ??= '';
     const recorded: RecordedRequest = { ...body, headers: req.headers };
     const index = requests.push(recorded) - 1;
     const reply = await script(recorded, index);
@@ -88,11 +95,13 @@ export async function startScriptedOpenAIServer(script: ReplyScript): Promise<Sc
       ? { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil(text.length / 4) }
       : reply.usage;
     const id = `chatcmpl-${index}`;
+    const toolCalls = (reply.toolCalls ?? []).map((c, k) => ({ id: c.id ?? `call_${index}_${k}`, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
+    const finish = toolCalls.length ? 'tool_calls' : 'stop';
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify({
         id, object: 'chat.completion', created: 0, model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        choices: [{ index: 0, message: { role: 'assistant', content: text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: finish }],
         ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
       }));
       return;
@@ -116,7 +125,14 @@ export async function startScriptedOpenAIServer(script: ReplyScript): Promise<Sc
       res.socket?.destroy();
       return;
     }
-    res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+    // Like OpenAI: each call's id and name first, then its arguments in pieces.
+    toolCalls.forEach((c, k) => {
+      res.write(chunk([{ index: 0, delta: { tool_calls: [{ index: k, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] }, finish_reason: null }]));
+      for (let at = 0; at < c.function.arguments.length; at += size) {
+        res.write(chunk([{ index: 0, delta: { tool_calls: [{ index: k, function: { arguments: c.function.arguments.slice(at, at + size) } }] }, finish_reason: null }]));
+      }
+    });
+    res.write(chunk([{ index: 0, delta: {}, finish_reason: finish }]));
     if (usage && body.stream_options?.include_usage) {
       res.write(chunk([], { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } }));
     }

@@ -71,7 +71,7 @@ describe('the layer checker', () => {
       { file: 'src/webview/main.ts', text: "import { MAX_RECENT_RUNS } from '../protocol';" },
       { file: 'src/vscode/tracePanel.ts', text: "import { el } from '../webview/dom';" },
       { file: 'src/cli/fixCommand.ts', text: "import * as vscode from 'vscode';" },
-      { file: 'src/bench/runProblem.ts', text: "export { parseSelector } from '../vscode/testSelectors';" },
+      { file: 'src/cli/bench/runProblem.ts', text: "export { parseSelector } from '../../vscode/testSelectors';" },
       { file: 'src/extension.ts', text: "import { runEngine } from './node/engine';" },
       { file: 'src/stray.ts', text: '' },
     ];
@@ -85,7 +85,7 @@ describe('the layer checker', () => {
       'src/webview/main.ts imports ../protocol: not allowed in webview',
       'src/vscode/tracePanel.ts imports ../webview/dom: not allowed in vscode',
       'src/cli/fixCommand.ts imports vscode: not allowed in cli',
-      'src/bench/runProblem.ts imports ../vscode/testSelectors: not allowed in bench',
+      'src/cli/bench/runProblem.ts imports ../../vscode/testSelectors: not allowed in cli',
       'src/extension.ts imports ./node/engine: not allowed in extension',
       'src/stray.ts is in no layer',
     ]);

@@ -1,11 +1,12 @@
 import * as assert from 'assert';
-import { parseFixArgs, providerFromArgs, UsageError } from '../../src/cli/fixCommand';
+import { CliUsageError } from '../../src/cli/args';
+import { parseFixArgs, providerFromArgs } from '../../src/cli/fixCommand';
 import { createHybridProposer } from '../../src/core/hybridProposer';
 import { Proposal, ProposalRequest, Proposer } from '../../src/core/ports';
 
 describe('reflect fix flags', () => {
   it('maps flags to loop options', () => {
-    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--timeout', '30', '--test-timeout', '10', '--candidate-timeout-factor', '3', '--max-tokens', '5000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
+    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--max-seconds', '30', '--test-timeout', '10', '--candidate-timeout-factor', '3', '--max-tokens', '5000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
     assert.deepStrictEqual(a.options, {
       rounds: 2, candidates: 1, testTimeoutMs: 10_000, candidateTimeoutFactor: 3, allowTestEdits: true, maxTokens: 5000, maxDurationMs: 30_000, flakyRetries: 'auto', concurrency: 2,
       hint: 'look at dates', only: [{ file: 'test/a.test.js', name: 'adds two' }, { file: 'test/b.test.js' }],
@@ -13,10 +14,12 @@ describe('reflect fix flags', () => {
   });
 
   it('refuses unknown flags and bad numbers with a message', () => {
-    assert.throws(() => parseFixArgs(['--frobnicate']), (e: Error) => e instanceof UsageError && e.message === 'unknown option --frobnicate; see reflect fix --help');
-    assert.throws(() => parseFixArgs(['--candidates', '0']), { message: '--candidates needs a positive whole number, got "0"' });
-    assert.throws(() => parseFixArgs(['--candidate-timeout-factor', '-1']), { message: '--candidate-timeout-factor needs a whole number (0 or more), got "-1"' });
-    assert.throws(() => parseFixArgs(['--model']), { message: '--model needs a value' });
+    assert.throws(() => parseFixArgs(['--frobnicate']), (e: Error) => e instanceof CliUsageError && /^Unknown option '--frobnicate'.*; run "reflect fix --help" for the options$/.test(e.message));
+    assert.throws(() => parseFixArgs(['--candidates', '0']), { message: '--candidates needs a whole number above 0, got "0"' });
+    assert.throws(() => parseFixArgs(['--candidate-timeout-factor=-1']), { message: '--candidate-timeout-factor needs a whole number of at least 0, got "-1"' });
+    assert.throws(() => parseFixArgs(['--model']), { message: 'Option \'--model <value>\' argument missing; run "reflect fix --help" for the options' });
+    assert.throws(() => parseFixArgs(['--timeout', '30']), { message: '--timeout is not an option; use --test-timeout S for one test run, or --max-seconds S for a whole repair run' });
+    assert.strictEqual(parseFixArgs(['--test-timeout', '0.5']).options.testTimeoutMs, 500);
   });
 
   it('uses the built-in engine unless a model or base URL is given', () => {

@@ -118,7 +118,7 @@ describe('trace panel model', () => {
       assert.deepStrictEqual(run.rounds[0].candidates.map((c) => [c.id, c.status, c.targetsPassed]), [['r1c1', 'improved', 2]]);
     });
 
-    it('redraws nothing for candidates a round end restates unchanged', () => {
+    it('a round end carries only its figures: it redraws the round, the run and the best mark, no candidate', () => {
       const round1 = eventsOfRound(events, 1);
       const { run } = fold(round1.slice(0, -1));
       const changes = applyPanelEvent(run, toPanelEvent(round1[round1.length - 1]));

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { parseSelector as parseCliSelector } from '../../src/cli/args';
-import { parseFixArgs, UsageError } from '../../src/cli/fixCommand';
+import { CliUsageError } from '../../src/cli/args';
+import { parseFixArgs } from '../../src/cli/fixCommand';
 import { ambiguityNotes, matchTestName, parseSelector, SelectorSyntaxError } from '../../src/core/testSelectors';
 import { isSelected } from '../../src/node/testRunners/reporterEvents';
 
@@ -19,7 +20,7 @@ describe('test selectors (names as people write them)', () => {
     for (const spec of ['tests/test_a.py::TestA::test_b', 'test/a.test.js::suite > adds', './x.test.js']) {
       assert.deepStrictEqual(parseFixArgs(['--only', spec]).only, [parseCliSelector(spec)]);
     }
-    assert.throws(() => parseFixArgs(['--only', '::x']), UsageError);
+    assert.throws(() => parseFixArgs(['--only', '::x']), CliUsageError);
   });
 
   it('matches a full name, a leading suite path, the title as written, the end of a path, a parametrized group', () => {

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import type { ProcessResult } from '../processTree';
 import { findPython, SYSTEM_PYTHON } from './binaries';
+import { editableSourceFolders } from './pythonPaths';
 import { ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, readEvents, selectedFiles, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
@@ -120,7 +121,8 @@ function invocation(ctx: RunContext, python: string): Invocation {
   // people write it (see core/testSelectors.ts), which a pytest node id cannot express.
   args.push(...selectedFiles(ctx.only));
   const env: Record<string, string> = {
-    PYTHONPATH: [ctx.tmpDir, process.env.PYTHONPATH].filter(Boolean).join(':'),
+    // The run's own sources ahead of an editable install's (see pythonPaths.ts).
+    PYTHONPATH: [ctx.tmpDir, ...editableSourceFolders(ctx.root), process.env.PYTHONPATH].filter(Boolean).join(':'),
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
   };

@@ -153,7 +153,7 @@ function errorOf(proc: ProcessResult, tests: TestResult[], ctx: RunContext, inv:
   if (proc.aborted) return { error: 'the test run was cancelled' };
   if (tests.length > 0) return {};
   if (proc.timedOut) {
-    return { error: `the run hit its time limit (${Math.round(ctx.timeoutMs / 100) / 10} s) before any test reported; raise the timeout (--timeout or reflect.testTimeout)` };
+    return { error: `the run hit its time limit (${Math.round(ctx.timeoutMs / 100) / 10} s) before any test reported; raise the time limit (--test-timeout or reflect.testTimeoutSeconds)` };
   }
   if (inv.shell && (proc.exitCode === 127 || proc.exitCode === 126)) {
     return { error: `the test command could not run: ${lastLine(proc.output)}; check --command (or reflect.testCommand)` };

@@ -59,9 +59,9 @@ export default class ReflectVitestReporter {
  * at most every 100 ms, so a test that loops forever also swallows the reports of the tests just before it.
  * This subclass of vitest's own runner writes each test's start and end synchronously instead.
  */
-function vitestRunnerSource(runnersModule: string): string {
+function vitestRunnerSource(base: RunnerBase): string {
   return `import fs from 'node:fs';
-import { VitestTestRunner } from ${JSON.stringify(pathToFileURL(runnersModule).href)};
+import { ${base.exportName} as VitestTestRunner } from ${JSON.stringify(pathToFileURL(base.module).href)};
 const out = process.env.REFLECT_EVENTS_FILE;
 function emit(event) { if (out) fs.appendFileSync(out, JSON.stringify(event) + '\\n'); }
 function namesOf(test) {
@@ -91,6 +91,38 @@ export default class ReflectVitestRunner extends VitestTestRunner {
 `;
 }
 
+/** Where a vitest version keeps the runner class ours extends. */
+interface RunnerBase {
+  module: string;
+  exportName: string;
+}
+
+/**
+ * Vitest 1-4 export their runner as `VitestTestRunner` from dist/runners.js; vitest 5 dropped that entry and
+ * exports it as `TestRunner` from its main module. The real path, so the worker and our runner load one copy.
+ */
+function runnerBase(root: string): RunnerBase | undefined {
+  const runners = findPackageFile(root, 'vitest', 'dist/runners.js');
+  if (runners) return { module: runners, exportName: 'VitestTestRunner' };
+  const index = findPackageFile(root, 'vitest', 'dist/index.js');
+  if (index && /\bTestRunner\b/.test(fs.readFileSync(index, 'utf8'))) return { module: fs.realpathSync(index), exportName: 'TestRunner' };
+  return undefined;
+}
+
+/** A one-line reason when the installed vitest needs a newer Node than the one that would run it. */
+function nodeTooOld(root: string): string | undefined {
+  const pkgFile = findPackageFile(root, 'vitest', 'package.json');
+  if (!pkgFile) return undefined;
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { version?: string; engines?: { node?: string } };
+  const major = Number(/^(\d+)\./.exec(pkg.version ?? '')?.[1]);
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  // Vitest 5 needs Node 22.12 or later (its engines field); older ones run on every Node we support.
+  if (major >= 5 && nodeMajor < 22 && !process.versions.electron) {
+    return `vitest ${pkg.version} needs Node ${pkg.engines?.node ?? '22.12 or later'}, but this is Node ${process.versions.node}; run reflect with a newer Node`;
+  }
+  return undefined;
+}
+
 /** True when the project's vitest/vite config sets its own `runner` (then ours is not used). */
 function hasOwnRunner(root: string): boolean {
   return fs.readdirSync(root).filter((f) => /^vite(?:st)?\.config\.[cm]?[jt]s$/.test(f))
@@ -114,13 +146,15 @@ export const vitestAdapter: FrameworkAdapter = {
   framework: 'vitest',
   prepare(ctx: RunContext): Invocation {
     const nodeApi = findPackageFile(ctx.root, 'vitest', 'dist/node.js');
-    const runners = findPackageFile(ctx.root, 'vitest', 'dist/runners.js');
-    if (!nodeApi || !runners) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
+    const base = runnerBase(ctx.root);
+    if (!nodeApi || !base) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
+    const tooOld = nodeTooOld(ctx.root);
+    if (tooOld) throw new TestSetupError(tooOld);
     const reporter = writeReporter(ctx, 'reflect-vitest-reporter.mjs', VITEST_REPORTER);
     const big = Math.max(ctx.timeoutMs * 2, 5000);
     // No results cache: it would be written into node_modules/.vite, which scratch copies share with the user.
     const options: Record<string, unknown> = { run: true, watch: false, reporters: [reporter], testTimeout: big, hookTimeout: big, cache: false };
-    if (!hasOwnRunner(ctx.root)) options.runner = writeReporter(ctx, 'reflect-vitest-runner.mjs', vitestRunnerSource(runners));
+    if (!hasOwnRunner(ctx.root)) options.runner = writeReporter(ctx, 'reflect-vitest-runner.mjs', vitestRunnerSource(base));
     const names = selectedNames(ctx.only);
     // Vitest matches the names joined by spaces, suites first; the file name may or may not lead.
     if (names) options.testNamePattern = `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`;

@@ -13,7 +13,7 @@ describe('reflect test arguments', () => {
   });
 
   it('maps flags to options with the documented defaults', () => {
-    const a = parseTestArgs(['--cwd', '/tmp/p', '--only', 'a.test.js', '--only', 'b.test.js::x', '--timeout', '2.5', '--json']);
+    const a = parseTestArgs(['--cwd', '/tmp/p', '--only', 'a.test.js', '--only', 'b.test.js::x', '--test-timeout', '2.5', '--json']);
     assert.deepStrictEqual(a, {
       root: path.resolve('/tmp/p'), command: undefined, only: [{ file: 'a.test.js' }, { file: 'b.test.js', name: 'x' }],
       timeoutMs: 2500, retries: 'auto', json: true, help: false,
@@ -23,7 +23,8 @@ describe('reflect test arguments', () => {
 
   it('rejects unknown flags and bad numbers with a message saying what to do', () => {
     assert.throws(() => parseTestArgs(['--bogus']), /Unknown option '--bogus'; run "reflect test --help" for the options/);
-    assert.throws(() => parseTestArgs(['--timeout', 'soon']), /--timeout needs a number of at least 0, got "soon"/);
+    assert.throws(() => parseTestArgs(['--test-timeout', 'soon']), /^CliUsageError: --test-timeout needs a number above 0, got "soon"$/);
+    assert.throws(() => parseTestArgs(['--timeout', '5']), /--timeout is not an option; use --test-timeout S for one test run/);
     assert.throws(() => parseTestArgs(['--retries', '1.5']), /--retries needs a whole number/);
   });
 

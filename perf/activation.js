@@ -64,7 +64,7 @@ function median(xs) {
 
 function main() {
   if (!fs.existsSync(bundle)) {
-    console.error('dist/extension.js is missing: run `npm run build` first (npm run bench:activation does).');
+    console.error('dist/extension.js is missing: run `npm run build` first (npm run perf:activation does).');
     process.exit(1);
   }
   const runs = [];

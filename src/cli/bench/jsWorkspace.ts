@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { SyntaxNode, SyntaxParser } from '../core/ports';
+import type { SyntaxNode, SyntaxParser } from '../../core/ports';
 import type { Problem } from './problems';
 
 /** What was written, or why the problem cannot run here. */

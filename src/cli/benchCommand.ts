@@ -1,33 +1,35 @@
 /**
- * The repair benchmark: `npm run bench -- --suite FILE.jsonl [--provider builtin|openai] [--limit N]
- * [--concurrency C] [--out DIR] [--language js|python]`. Each problem becomes a small real project whose tests
- * fail for real; the same engine as `reflect fix` runs on it; a claimed fix counts only when the problem's own
- * tests pass on the patched file in a separate, independent run.
+ * `reflect bench`, the repair benchmark (`npm run bench -- --suite FILE.jsonl …`). Each problem becomes a small real
+ * project whose tests fail for real; the same engine as `reflect fix` runs on it; a claimed fix counts only when the
+ * problem's own tests pass on the patched file in a separate, independent run.
  */
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from './core/types';
+import { DEFAULT_LOOP_OPTIONS, type LoopOptions } from '../core/types';
 import { figuresOf, figuresText, TABLE_HEADER, tableLine, writeOutputs } from './bench/report';
 import { readProblems, type Problem } from './bench/problems';
 import { runProblem, type BenchSettings, type ProblemResult } from './bench/runProblem';
-import { createSyntaxParser } from './node/treeSitter';
+import { createSyntaxParser } from '../node/treeSitter';
+import { CliUsageError, parseFlags, parseNumber, parseSeconds } from './args';
 
-const USAGE = `Usage: npm run bench -- --suite FILE.jsonl [options]
+export const BENCH_USAGE = `Usage: reflect bench --suite FILE.jsonl [options]   (or: npm run bench -- --suite FILE.jsonl …)
   --provider builtin|openai   engine (default builtin; openai needs --model, --base-url, OPENAI_API_KEY)
   --model NAME --base-url URL model and server for --provider openai
   --limit N                   only the first N problems
   --only ID,ID                only these task ids
   --concurrency C             problems run at once (default 2)
-  --out DIR                   where results.json, summary.md, chart.svg go (default bench-results/)
+  --out DIR                   where results.json, summary.md, chart.svg go (default bench-output/)
   --language js|python        language of every problem (default: from the task_id prefix)
   --rounds N                  rounds per problem (default 3)
-  --test-timeout MS           per test run (default 10000)
+  --test-timeout S            time limit of one test run, in seconds (default 10)
   --candidate-timeout-factor F  a candidate's run stops after F × the longest finished run (default 5; 0 = off)
-  --max-seconds S             hard limit per problem (default 60)
+  --max-seconds S             time budget of each problem's repair run, in seconds (default 60)
   --candidates N              built-in candidates per round (default 60)
   --round-seconds S           built-in seconds per round (default 28)
-  --python PATH               Python interpreter for Python problems (default: python3's real executable)`;
+  --python PATH               Python interpreter for Python problems (default: python3's real executable)
+  -h, --help                  show this help
+`;
 
 interface BenchArgs {
   suite: string;
@@ -48,14 +50,24 @@ interface BenchArgs {
   python?: string;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: BenchArgs;
+/** Runs `reflect bench` with the arguments after "bench"; resolves to the exit code. */
+export async function runBenchCommand(argv: string[]): Promise<number> {
+  let args: BenchArgs | 'help';
   try {
-    args = parseArgs(argv);
+    args = parseBenchArgs(argv);
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n\n${USAGE}\n`);
+    if (!(e instanceof CliUsageError)) throw e;
+    process.stderr.write(`reflect bench: ${e.message}\n`);
     return 2;
   }
+  if (args === 'help') {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  return runBenchmark(args);
+}
+
+async function runBenchmark(args: BenchArgs): Promise<number> {
   let problems: Problem[] = readProblems(args.suite, args.language);
   if (args.only) problems = problems.filter((p) => args.only!.includes(p.taskId));
   if (args.limit !== undefined) problems = problems.slice(0, args.limit);
@@ -97,56 +109,38 @@ async function main(argv: string[]): Promise<number> {
   return controller.signal.aborted ? 130 : 0;
 }
 
-function parseArgs(argv: string[]): BenchArgs {
-  const a: Partial<BenchArgs> & { concurrency: number; out: string; rounds: number; testTimeoutMs: number; candidateTimeoutFactor: number; maxSeconds: number; candidates: number; roundSeconds: number; provider: 'builtin' | 'openai' } = {
-    concurrency: 2, out: 'bench-results', rounds: 3, testTimeoutMs: 10000, candidateTimeoutFactor: DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, maxSeconds: 60, candidates: 60, roundSeconds: 28, provider: 'builtin',
+/** The flags of `reflect bench`. Throws CliUsageError. */
+export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
+  const v = parseFlags('bench', argv, {
+    suite: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' },
+    limit: { type: 'string' }, only: { type: 'string' }, concurrency: { type: 'string' }, out: { type: 'string' },
+    language: { type: 'string' }, rounds: { type: 'string' }, 'test-timeout': { type: 'string' },
+    'candidate-timeout-factor': { type: 'string' }, 'max-seconds': { type: 'string' }, candidates: { type: 'string' },
+    'round-seconds': { type: 'string' }, python: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help) return 'help';
+  const num = (flag: string, value: string | undefined, fallback: number, opts: { integer?: boolean; positive?: boolean } = {}) =>
+    (value === undefined ? fallback : parseNumber(flag, value, opts));
+  const provider = v.provider ?? 'builtin';
+  if (provider !== 'builtin' && provider !== 'openai') throw new CliUsageError(`unknown provider "${provider}"; use builtin or openai`);
+  if (v.language !== undefined && v.language !== 'js' && v.language !== 'python') throw new CliUsageError('--language must be js or python');
+  if (!v.suite) throw new CliUsageError('--suite FILE.jsonl is required; run "reflect bench --help" for the options');
+  if (provider === 'openai' && !v.model) throw new CliUsageError('--provider openai needs --model NAME (and --base-url URL unless it is OpenAI)');
+  return {
+    suite: v.suite, provider, model: v.model, baseURL: v['base-url'],
+    limit: v.limit === undefined ? undefined : parseNumber('--limit', v.limit, { integer: true }),
+    only: v.only?.split(',').map((s) => s.trim()),
+    concurrency: num('--concurrency', v.concurrency, 2, { integer: true, positive: true }),
+    out: v.out ?? 'bench-output',
+    language: v.language as BenchArgs['language'],
+    rounds: num('--rounds', v.rounds, 3, { integer: true, positive: true }),
+    testTimeoutMs: v['test-timeout'] === undefined ? 10_000 : parseSeconds('--test-timeout', v['test-timeout']),
+    candidateTimeoutFactor: num('--candidate-timeout-factor', v['candidate-timeout-factor'], DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, { integer: true }),
+    maxSeconds: num('--max-seconds', v['max-seconds'], 60, { positive: true }),
+    candidates: num('--candidates', v.candidates, 60, { integer: true, positive: true }),
+    roundSeconds: num('--round-seconds', v['round-seconds'], 28, { positive: true }),
+    python: v.python,
   };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--suite': a.suite = value(); break;
-      case '--provider': {
-        const p = value();
-        if (p !== 'builtin' && p !== 'openai') throw new Error(`unknown provider ${p}; use builtin or openai`);
-        a.provider = p;
-        break;
-      }
-      case '--model': a.model = value(); break;
-      case '--base-url': a.baseURL = value(); break;
-      case '--limit': a.limit = num(flag, value()); break;
-      case '--only': a.only = value().split(',').map((s) => s.trim()); break;
-      case '--concurrency': a.concurrency = Math.max(1, num(flag, value())); break;
-      case '--out': a.out = value(); break;
-      case '--language': {
-        const l = value();
-        if (l !== 'js' && l !== 'python') throw new Error('--language must be js or python');
-        a.language = l;
-        break;
-      }
-      case '--rounds': a.rounds = Math.max(1, num(flag, value())); break;
-      case '--test-timeout': a.testTimeoutMs = num(flag, value()); break;
-      case '--candidate-timeout-factor': a.candidateTimeoutFactor = num(flag, value()); break;
-      case '--max-seconds': a.maxSeconds = num(flag, value()); break;
-      case '--candidates': a.candidates = num(flag, value()); break;
-      case '--round-seconds': a.roundSeconds = num(flag, value()); break;
-      case '--python': a.python = value(); break;
-      case '--help': case '-h': throw new Error('help');
-      default: throw new Error(`unknown option ${flag}`);
-    }
-  }
-  if (!a.suite) throw new Error('--suite FILE.jsonl is required');
-  if (a.provider === 'openai' && !a.model) throw new Error('--provider openai needs --model NAME (and --base-url URL unless it is OpenAI)');
-  return a as BenchArgs;
 }
 
 function openaiProvider(args: BenchArgs): BenchSettings['provider'] {
@@ -165,10 +159,3 @@ function realPython(): string {
   }
   return 'python3';
 }
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, (error) => {
-  process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
-  process.exitCode = 1;
-});

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { SyntaxNode, SyntaxParser } from '../core/ports';
+import type { SyntaxNode, SyntaxParser } from '../../core/ports';
 import type { WrittenWorkspace } from './jsWorkspace';
 import type { Problem } from './problems';
 

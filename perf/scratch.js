@@ -1,5 +1,5 @@
 // Measures scratch workspace costs on a synthetic project whose node_modules holds 100k files.
-// Prints figures only (no assertions). Run: npm run bench:scratch (compiles to out/ first).
+// Prints figures only (no assertions). Run: npm run perf:scratch (compiles to out/ first).
 'use strict';
 const fs = require('fs');
 const os = require('os');

@@ -1,7 +1,7 @@
 // Measures what `reflect test` costs over the raw test command, and what a targeted run saves.
 // Prints figures only (no assertions). Needs `npm run build` first (uses dist/cli.js).
 //
-//   node bench/runnerOverhead.js [--files 200] [--tests 2] [--runs 5]
+//   node perf/runnerOverhead.js [--files 200] [--tests 2] [--runs 5]
 //
 // 1. Overhead: a generated jest project (FILES test files x TESTS tests, one failing), median wall time of RUNS
 //    runs of the raw `jest` binary vs `reflect test --json --retries 0` (runs interleaved, after one warm-up).

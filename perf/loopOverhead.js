@@ -1,4 +1,4 @@
-// Benchmark of the reflection loop (npm run bench:loop). Prints figures; asserts nothing.
+// Benchmark of the reflection loop (npm run perf:loop). Prints figures; asserts nothing.
 //  1. The engine's own overhead per round: everything but model latency and test time (target < 200 ms). The
 //     model answers instantly in-process and the test runner returns a canned report at once; the rest is real:
 //     scratch copies, edit parsing and applying, validation (tree-sitter), context slicing, diffs, events, trace.

@@ -1,7 +1,7 @@
-// Benchmark of the model's context (npm run bench:context): does the FIRST actor prompt hold the file the fix
+// Benchmark of the model's context (npm run perf:context): does the FIRST actor prompt hold the file the fix
 // changes and every line it changes? No model is needed: the real engine runs each project's real tests, builds
 // its prompt and sends it to a recording OpenAI-protocol server on 127.0.0.1, which answers with no edit.
-//   node bench/context.js [--suite multifile|humanevalfix] [--only ID,ID] [--limit N] [--json FILE]
+//   node perf/context.js [--suite multifile|humanevalfix] [--only ID,ID] [--limit N] [--json FILE]
 // multifile: test/fixtures/multifile-bugs (fix.diff per project); humanevalfix: /work/shared/bench/humanevalfix-js.jsonl
 // (or --file PATH), the canonical solution as the fix. Also times context assembly (median of 5, after the baseline).
 // Needs `npm run compile-tests` (out/); the npm script runs it.
@@ -21,8 +21,8 @@ const { createSourceFiles } = out('src/node/sourceFiles.js');
 const { createSyntaxParser } = out('src/node/treeSitter.js');
 const { startScriptedOpenAIServer } = out('test/support/scriptedOpenAIServer.js');
 const { changedLines, copyBugProject, fixDiff, listBugProjects } = out('test/support/multifileBugs.js');
-const { readProblems } = out('src/bench/problems.js');
-const { writeJsWorkspace } = out('src/bench/jsWorkspace.js');
+const { readProblems } = out('src/cli/bench/problems.js');
+const { writeJsWorkspace } = out('src/cli/bench/jsWorkspace.js');
 
 const args = parseArgs(process.argv.slice(2));
 const syntax = createSyntaxParser();
@@ -160,11 +160,11 @@ function parseArgs(argv) {
   const a = { suite: 'multifile', file: '/work/shared/bench/humanevalfix-js.jsonl' };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
-    if (argv[i] === '--suite') a.suite = v, i++;
-    else if (argv[i] === '--file') a.file = v, i++;
-    else if (argv[i] === '--only') a.only = v.split(','), i++;
-    else if (argv[i] === '--limit') a.limit = Number(v), i++;
-    else if (argv[i] === '--json') a.json = v, i++;
+    if (argv[i] === '--suite') { a.suite = v; i++; }
+    else if (argv[i] === '--file') { a.file = v; i++; }
+    else if (argv[i] === '--only') { a.only = v.split(','); i++; }
+    else if (argv[i] === '--limit') { a.limit = Number(v); i++; }
+    else if (argv[i] === '--json') { a.json = v; i++; }
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!['multifile', 'humanevalfix'].includes(a.suite)) throw new Error(`--suite is multifile or humanevalfix, not ${a.suite}`);

@@ -1,0 +1,54 @@
+/**
+ * Real project setups (test/fixtures/setups/<name>) installed into a temporary folder as a person's clone would
+ * be: workspace links made by the real `npm install` (offline: the fixtures' only dependencies are their own
+ * packages), the test framework linked from the repository's own install (no network at test time), a git
+ * repository with everything committed so a test can check that `git status` stays clean.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { fixturePath, repoRoot } from './fixtures';
+
+/** Copies and installs setups/<name>; `frameworks` are linked into its top node_modules. Returns the folder. */
+export function installSetup(name: string, frameworks: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `reflect-setup-${name}-`));
+  fs.cpSync(fixturePath(path.join('setups', name)), dir, { recursive: true });
+  const pkgFile = path.join(dir, 'package.json');
+  const pkg = fs.existsSync(pkgFile) ? JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { workspaces?: unknown } : {};
+  if (pkg.workspaces) run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], dir);
+  if (fs.existsSync(path.join(dir, 'pyproject.toml'))) installEditable(dir);
+  if (frameworks.length > 0) fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+  for (const f of frameworks) {
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', f), path.join(dir, 'node_modules', f), 'dir');
+  }
+  run('git', ['init', '-q'], dir);
+  run('git', ['add', '-A'], dir);
+  run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'setup'], dir);
+  return dir;
+}
+
+/**
+ * A venv (with the system's pytest) holding the project as `pip install -e .` leaves it for a src layout: a
+ * `.pth` file naming the project's `src` folder. (pip itself would need the build backend from the network.)
+ */
+function installEditable(dir: string): void {
+  run(PYTHON, ['-m', 'venv', '--without-pip', '--system-site-packages', '.venv'], dir);
+  const lib = path.join(dir, '.venv', 'lib');
+  const site = path.join(lib, fs.readdirSync(lib).find((n) => n.startsWith('python'))!, 'site-packages');
+  fs.writeFileSync(path.join(site, '__editable__.shop-0.1.0.pth'), `${path.join(dir, 'src')}\n`);
+}
+
+/** The Python with pytest: Debian's on CI, else the one on PATH. */
+const PYTHON = fs.existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import pytest']).status === 0 ? '/usr/bin/python3' : 'python3';
+
+/** `git status --porcelain` of a setup: empty when the run left the project as it was. */
+export function gitStatus(dir: string): string {
+  return run('git', ['status', '--porcelain'], dir);
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
