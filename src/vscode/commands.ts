@@ -40,13 +40,9 @@ export interface Services {
 
 export function createServices(context: vscode.ExtensionContext, panel: TracePanel, status: RunStatusItem): Services {
   const log = createRunLog(context.subscriptions);
-  const runs = createRunController({ context, panel, status, log });
   // Every baseline and tested candidate also appears in the Testing view.
   const testResults = createTestResultsView(context.subscriptions);
-  context.subscriptions.push(runs.onEvent(({ runId, event }) => {
-    const folder = runs.get(runId)?.request.folder;
-    if (folder) testResults.apply(folder, event);
-  }));
+  const runs = createRunController({ context, panel, status, log, testResults });
   const inlineReview = createInlineReview(context.subscriptions, log);
 
   async function review(runId: string | undefined, candidateId?: string): Promise<boolean> {
