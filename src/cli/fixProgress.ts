@@ -57,6 +57,10 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
       case 'candidate-result': {
         const c = event.candidate;
+        if (c.status === 'rejected' && c.rejectReason) {
+          line(`  ${c.id} rejected: ${c.rejectReason}`);
+          break;
+        }
         const detail = c.status === 'verified'
           ? 'passes the target tests and the full suite'
           : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${c.newFailures.join(', ')}` : ''}`;

@@ -96,6 +96,8 @@ export interface TestContext {
   flakyRetries: number | 'auto';
   /** The baseline's full-suite results (tests passing there must keep passing). */
   fullBaseline: () => Promise<TestReport>;
+  /** The targets' failures before any change: a candidate whose actual values moved toward the expected ones made progress. */
+  baselineFailures?: TestResult[];
   signal: AbortSignal;
   now: () => number;
   onProgress?: (message: string) => void;
@@ -123,7 +125,7 @@ export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, 
       full = await ctx.runner.run({ root: ws.root, timeoutMs: ctx.timeout.current(), flakyRetries: ctx.flakyRetries, signal: ctx.signal, onProgress: ctx.onProgress });
       ctx.timeout.observe(full);
     }
-    const verdict = judgeCandidate(ctx.targetIds, targeted, full, baselinePassing);
+    const verdict = judgeCandidate(ctx.targetIds, targeted, full, baselinePassing, new Map((ctx.baselineFailures ?? []).map((t) => [t.id, t])));
     const tested: Candidate = {
       ...candidate,
       ...verdict,

@@ -224,7 +224,7 @@ async function runSession(
         try {
           result = await testCandidate(candidate, pool[slot], {
             runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-            fullBaseline: getFullBaseline, signal: roundSignal, now: () => clock.now(),
+            fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
           });
         } catch (error) {
           if (roundSignal.aborted) return;

@@ -5,7 +5,7 @@
 import { callModel } from './modelProposer';
 import type { ChatModel, Critic, CritiqueRequest } from './ports';
 import { CRITIC_SYSTEM_PROMPT, renderCriticPrompt } from './prompts';
-import type { Candidate, Reflection } from './types';
+import type { Candidate, Reflection, TestResult } from './types';
 
 export interface ModelCriticOptions {
   critic: ChatModel;
@@ -34,6 +34,7 @@ export function createModelCritic(options: ModelCriticOptions): Critic {
       }
       const prompt = renderCriticPrompt({
         round: request.round, candidates: request.candidates, closest, failures: request.failures, context, memory: request.memory, hint: request.hint,
+        baselineFailures: closest ? baselineFailuresOf(request) : [],
       });
       const started = Date.now();
       let usage: Reflection['usage'];
@@ -58,6 +59,12 @@ export function createModelCritic(options: ModelCriticOptions): Critic {
   };
 }
 
+/** The baseline's failures of the tests that still fail, so the critic can see whether a candidate made them worse. */
+function baselineFailuresOf(request: CritiqueRequest): TestResult[] {
+  const ids = new Set(request.failures.map((f) => f.id));
+  return request.baseline.tests.filter((t) => ids.has(t.id) && t.failure !== undefined);
+}
+
 /** The tested candidate that got furthest (highest score); else the first one (e.g. all were rejected). */
 export function closestCandidate(candidates: Candidate[]): Candidate | undefined {
   let closest: Candidate | undefined;
@@ -65,5 +72,6 @@ export function closestCandidate(candidates: Candidate[]): Candidate | undefined
     if (c.status === 'rejected' || c.status === 'pending') continue;
     if (!closest || c.score > closest.score) closest = c;
   }
-  return closest ?? candidates[0];
+  // An untested (rejected) candidate is never "closest": nothing says how close it came.
+  return closest;
 }

@@ -97,6 +97,8 @@ export interface CriticPromptInput {
   context?: string;
   memory: Reflection[];
   hint?: string;
+  /** The same tests' failures before any change (beside the closest candidate's). */
+  baselineFailures?: TestResult[];
 }
 
 /** The critic's user message: every candidate of the round with its verdict, the closest one's failure evidence. */
@@ -116,6 +118,9 @@ export function renderCriticPrompt(input: CriticPromptInput): string {
     out.push(`## Failure evidence${input.closest ? ` with ${input.closest.id}` : ''} and the code before the change`, '', input.context.trim(), '');
   } else if (input.failures.length) {
     out.push(`## Failure evidence${input.closest ? ` with ${input.closest.id}` : ''}`, '', ...input.failures.map(renderFailure));
+  }
+  if (input.baselineFailures?.length) {
+    out.push('## The same tests before any change (baseline), to compare with the failures above', '', ...input.baselineFailures.map(renderFailure));
   }
   if (input.memory.length) {
     out.push('## Earlier critiques', '');

@@ -32,6 +32,7 @@ export function judgeCandidate(
   targeted: TestReport,
   full: TestReport | undefined,
   baselinePassing: ReadonlySet<string> | undefined,
+  baselineFailures: ReadonlyMap<string, TestResult> = new Map(),
 ): CandidateVerdict {
   const byId = new Map(targeted.tests.map((t) => [t.id, t]));
   const remainingFailures: { id: string; message: string }[] = [];
@@ -42,15 +43,54 @@ export function judgeCandidate(
     }
   }
   const targetsPassed = targets.length - remainingFailures.length;
+  // Below the level of whole tests: a still-failing target whose actual value moved toward the expected one.
+  let closer = 0;
+  for (const f of remainingFailures) {
+    const before = baselineFailures.get(f.id)?.failure;
+    const now = byId.get(f.id)?.failure;
+    if (before && now) closer += progressToward(before, now);
+  }
   const newFailures = full && baselinePassing ? full.tests.filter((t) => isFailing(t) && baselinePassing.has(t.id)).map((t) => t.id) : [];
   // A full run that produced no results (crash, timeout) cannot verify anything.
   const fullBroken = full !== undefined && (full.error !== undefined || full.timedOut);
   let status: CandidateStatus;
   if (targetsPassed === targets.length && full && !fullBroken && newFailures.length === 0) status = 'verified';
   else if (targetsPassed === targets.length) status = 'passed-targets';
-  else if (targetsPassed > 0 && newFailures.length === 0) status = 'improved';
+  else if ((targetsPassed > 0 || closer > 0) && newFailures.length === 0) status = 'improved';
   else status = 'failed';
-  return { status, targetsPassed, newFailures, remainingFailures, score: scoreOf(status, targetsPassed, targets.length, newFailures.length) };
+  const partial = status === 'improved' ? Math.round((PARTIAL_WEIGHT * closer) / Math.max(1, targets.length)) : 0;
+  return { status, targetsPassed, newFailures, remainingFailures, score: scoreOf(status, targetsPassed, targets.length, newFailures.length) + partial };
+}
+
+/** Score points (of 100 per target) that a still-failing target can earn by getting closer to its expected value. */
+const PARTIAL_WEIGHT = 40;
+
+/**
+ * How far a failing test's actual value moved toward its expected value, from 0 (no closer, or not comparable) to
+ * below 1: numbers by distance, other values by edit distance of their text. The expected value must be the same.
+ */
+export function progressToward(before: { expected?: string; actual?: string }, now: { expected?: string; actual?: string }): number {
+  if (before.expected === undefined || now.expected !== before.expected || before.actual === undefined || now.actual === undefined) return 0;
+  const num = (s: string) => (/^\s*-?\d+(\.\d+)?(e[-+]?\d+)?\s*$/i.test(s) ? Number(s) : undefined);
+  const e = num(before.expected);
+  const a0 = num(before.actual);
+  const a1 = num(now.actual);
+  const d0 = e !== undefined && a0 !== undefined && a1 !== undefined ? Math.abs(e - a0) : editDistance(before.expected, before.actual);
+  const d1 = e !== undefined && a0 !== undefined && a1 !== undefined ? Math.abs(e - a1) : editDistance(now.expected, now.actual);
+  return d0 > 0 && d1 < d0 ? Math.min(0.99, 1 - d1 / d0) : 0;
+}
+
+/** Levenshtein distance of the first 400 characters of each (values longer than that are compared by their start). */
+function editDistance(a: string, b: string): number {
+  const x = a.slice(0, 400);
+  const y = b.slice(0, 400);
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length];
 }
 
 /** 0–100 for the share of targets passed, minus a heavy penalty per broken test; 1000 when verified. */
@@ -68,8 +108,16 @@ export function isBetter(candidate: Candidate, best: Candidate | undefined): boo
   return best === undefined || candidate.score > best.score;
 }
 
-/** A stable signature of what still fails, for stagnation detection (same signature two rounds in a row). */
+/**
+ * A stable fingerprint of what still fails AND where the candidate changed the code, for stagnation detection
+ * (same fingerprint two rounds in a row): rounds that change different places are exploring, not stuck.
+ */
 export function failureSignature(candidate: Candidate): string {
+  const places = [...new Set(((candidate.diff ?? '').match(/^(?:\+\+\+ b\/.*|@@ -\d+(?:,\d+)? .*?@@)/gm) ?? []).map((l) => l.replace(/ @@.*$/, ' @@')))];
+  return [failuresOf(candidate), ...places].join('\n');
+}
+
+function failuresOf(candidate: Candidate): string {
   // The whole message: assertion libraries put the telling part (`2 !== 18`) after a generic first line.
   // Timings are dropped so the same failure that ran faster still counts as the same.
   const normal = (m: string) => m.replace(/\d+(\.\d+)?\s?m?s\b/g, '').replace(/\s+/g, ' ').trim().slice(0, 500);

@@ -95,7 +95,7 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     files,
     syntax,
     proposer: redactingProposer(parts.proposer, secrets),
-    critic: parts.critic,
+    critic: redactingCritic(parts.critic, secrets),
     ...(lessons ? { lessons } : {}),
     isTestFile,
     clock: { now: () => Date.now() },
@@ -176,6 +176,11 @@ function redactingLessons(store: LessonStore, secrets: string[]): LessonStore {
     add: (lesson) => store.add(redactDeep(lesson, secrets)),
     clear: () => store.clear(),
   };
+}
+
+/** The critique without secrets: it is shown, stored as a lesson and sent to the actor in the next round. */
+function redactingCritic(critic: Critic, secrets: string[]): Critic {
+  return secrets.length ? { critique: async (request) => redactDeep(await critic.critique(request), secrets) } : critic;
 }
 
 /** The proposer's candidates and notes without secrets (a reply may echo one). */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withoutUrlCredentials } from '../core/outputSafety';
 import type { ProviderConfig } from '../node/engine';
 import type { ProviderSetting } from './config';
 import { selectLmChatModel } from './lmChatModel';
@@ -27,11 +28,15 @@ export async function resolveProvider(setting: ProviderSetting, secrets: vscode.
   if (setting.kind === 'openai') {
     const apiKey = await readApiKey(secrets);
     if (!apiKey && /(^|\.)openai\.com$/i.test(hostOf(setting.baseURL))) {
-      throw new ProviderSetupError(`Reflect has no API key for ${setting.baseURL}: run "Reflect: Set API Key", or set REFLECT_API_KEY, or switch reflect.provider to builtin.`);
+      throw new ProviderSetupError(`Reflect has no API key for ${withoutUrlCredentials(setting.baseURL)}: run "Reflect: Set API Key", or set REFLECT_API_KEY, or switch reflect.provider to builtin.`);
     }
     if (apiKey) keys.push(apiKey);
-    model = { kind: 'openai', baseURL: setting.baseURL, model: setting.model, ...(setting.criticModel ? { criticModel: setting.criticModel } : {}), ...(apiKey ? { apiKey } : {}) };
-    label = `openai ${setting.model}${setting.criticModel ? ` (critic ${setting.criticModel})` : ''} at ${setting.baseURL}`;
+    model = {
+      kind: 'openai', baseURL: setting.baseURL, model: setting.model, requestTimeoutMs: setting.requestTimeoutMs,
+      ...(setting.criticModel ? { criticModel: setting.criticModel } : {}), ...(apiKey ? { apiKey } : {}),
+    };
+    // The log shows the server, never a user:password in its URL.
+    label = `openai ${setting.model}${setting.criticModel ? ` (critic ${setting.criticModel})` : ''} at ${withoutUrlCredentials(setting.baseURL)}`;
   } else {
     let actor;
     try {

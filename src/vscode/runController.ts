@@ -141,6 +141,8 @@ export function createRunController({ context, panel, status, log, testResults }
         provider: provider.config,
         options: { ...settings.options, ...(request.hint ? { hint: request.hint } : {}), ...(request.only ? { only: request.only } : {}) },
         ...(context.storageUri ? { lessonsFile: path.join(context.storageUri.fsPath, 'lessons.json') } : {}),
+        // A server asking to retry later: the wait (capped) is said in the log.
+        onNotice: (text) => log.warn(text),
       };
       const abort = new AbortController();
       log.info(`command: ${request.title} in ${root} — provider ${provider.label}${settings.testCommand ? `, test command \`${settings.testCommand}\`` : ''}` +

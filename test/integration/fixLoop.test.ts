@@ -81,11 +81,13 @@ describe('the reflection loop with a scripted model on real projects', function 
     assert.strictEqual(actors.length, 2);
     assert.ok(!lastUserMessage(actors[0]).includes(CRITIQUE));
     assert.ok(lastUserMessage(actors[1]).includes(`Round 1:\n${CRITIQUE}`));
-    assert.ok(lastUserMessage(actors[1]).includes('-  return sum * discount;\n+  return sum - discount;') === false, 'a failed candidate with no progress is not shown as best');
+    // 19.9 is closer to the expected 18 than the baseline's 2: partial progress, so round 2 sees it as the best attempt.
+    assert.ok(lastUserMessage(actors[1]).includes('## Best attempt so far'), 'the candidate that got closer is shown as best');
+    assert.ok(lastUserMessage(actors[1]).includes('-  return sum * discount;\n+  return sum - discount;'));
     assert.deepStrictEqual(server!.requests.filter(isCritic).map((r) => r.model), ['critic']);
     assert.ok(actors.every((r) => r.model === 'actor'));
     assert.strictEqual(trace.rounds[0].reflection!.text, CRITIQUE);
-    assert.strictEqual(trace.rounds[0].candidates[0].status, 'failed');
+    assert.strictEqual(trace.rounds[0].candidates[0].status, 'improved');
     assert.strictEqual(trace.rounds[1].candidates[0].status, 'verified');
     assert.ok(events.some((e) => e.type === 'model-delta' && e.role === 'critic'));
     assert.deepStrictEqual(snapshot(), before);

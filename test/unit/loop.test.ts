@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { runReflection, LoopDeps } from '../../src/core/loop';
-import { failureSignature } from '../../src/core/scoring';
+import { failureSignature, progressToward } from '../../src/core/scoring';
 import { CritiqueRequest, ModelError, ProposalRequest, Proposal, ScratchWorkspace, TestRunRequest } from '../../src/core/ports';
 import { DEFAULT_LOOP_OPTIONS, LoopEvent, LoopOptions, RunResult, TestReport } from '../../src/core/types';
 
@@ -283,5 +283,21 @@ describe('failureSignature (stagnation)', () => {
   });
   it('treats the same failure with another timing as the same', () => {
     assert.strictEqual(failureSignature(with_('timed out after 120ms: 2 !== 18')), failureSignature(with_('timed out after 95ms: 2 !== 18')));
+  });
+  it('tells apart the same failure reached by changes in different places (exploring, not stuck)', () => {
+    const changed = (diff: string) => ({ ...with_('2 !== 18'), diff }) as Parameters<typeof failureSignature>[0];
+    const at = (line: number, text: string) => `--- a/src/a.js\n+++ b/src/a.js\n@@ -${line},3 +${line},3 @@ f\n-x\n+${text}\n`;
+    assert.notStrictEqual(failureSignature(changed(at(4, 'y'))), failureSignature(changed(at(12, 'y'))));
+    assert.strictEqual(failureSignature(changed(at(4, 'y'))), failureSignature(changed(at(4, 'z'))));
+  });
+});
+
+describe('progressToward (partial progress)', () => {
+  it('measures numbers by distance and other values by edit distance, only toward the same expected value', () => {
+    assert.strictEqual(progressToward({ expected: '18', actual: '2' }, { expected: '18', actual: '19' }), 1 - 1 / 16);
+    assert.strictEqual(progressToward({ expected: '18', actual: '19' }, { expected: '18', actual: '2' }), 0);
+    assert.strictEqual(progressToward({ expected: "'abc'", actual: "'xyz'" }, { expected: "'abc'", actual: "'abz'" }), 1 - 1 / 3);
+    assert.strictEqual(progressToward({ expected: '18', actual: '2' }, { expected: '17', actual: '17.5' }), 0);
+    assert.strictEqual(progressToward({ expected: '18' }, { expected: '18', actual: '17' }), 0);
   });
 });

@@ -61,8 +61,8 @@ describe('model critic', () => {
     assert.ok(!user.includes('Actual: 19.9'));
   });
 
-  it('picks the highest-scoring tested candidate as the closest, else the first', () => {
+  it('picks the highest-scoring tested candidate as the closest, and never an untested one', () => {
     assert.strictEqual(closestCandidate([cand({ id: 'a', score: 10 }), cand({ id: 'b', score: 40 }), cand({ id: 'c', status: 'rejected', score: -1 })])!.id, 'b');
-    assert.strictEqual(closestCandidate([cand({ id: 'a', status: 'rejected', score: -1 })])!.id, 'a');
+    assert.strictEqual(closestCandidate([cand({ id: 'a', status: 'rejected', score: -1 })]), undefined);
   });
 });
