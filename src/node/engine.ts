@@ -18,6 +18,7 @@ import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { registerHiddenPath, registerSecret } from './childEnvironment';
 import { createLessonStore } from './lessonStore';
 import { buildModelContext, criticContext, parseReplyEdits } from '../core/modelInputs';
+import { generatedPathChecker } from './generatedPaths';
 import { createScratchProvider } from './scratchWorkspace';
 import { createSourceFiles } from './sourceFiles';
 import { createTestRunner } from './testRunners/createTestRunner';
@@ -98,6 +99,7 @@ export async function* runEngine(setup: EngineSetup, signal: AbortSignal): Async
     critic: redactingCritic(parts.critic, secrets),
     ...(lessons ? { lessons } : {}),
     isTestFile,
+    generatedPath: generatedPathChecker(root),
     clock: { now: () => Date.now() },
     providerLabel: parts.label,
     model: parts.model,
