@@ -132,6 +132,11 @@ export interface Candidate {
   newFailures: string[];
   /** Ids of target tests that still fail, with their failure messages. */
   remainingFailures: { id: string; message: string }[];
+  /**
+   * Per-test results of the candidate's runs: every target test, and the other tests that failed in the full suite
+   * (with expected/actual, location and frames), for views that show a candidate's run test by test.
+   */
+  tests?: TestResult[];
   score: number;
   durationMs: number;
 }
