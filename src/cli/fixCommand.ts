@@ -192,7 +192,7 @@ export function bestAttemptLabel(b: Candidate): string[] {
   return lines;
 }
 
-/** What `--json` prints: the fields the issue names, plus why the run stopped and whether the fix was written. */
+/** What `--json` prints: status, rounds, patch, files, tokens, time, plus why the run stopped and whether the fix was written. */
 function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boolean): object {
   return {
     status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
