@@ -136,6 +136,7 @@ export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, 
       ...verdict,
       targeted: targeted.summary,
       ...(full ? { full: full.summary } : {}),
+      tests: [...targeted.tests, ...(full?.tests.filter((t) => isFailing(t) && !ctx.targetIds.includes(t.id)) ?? [])],
       durationMs: ctx.now() - started,
     };
     const failures = targeted.tests.filter((t) => ctx.targetIds.includes(t.id) && isFailing(t));
