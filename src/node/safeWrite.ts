@@ -111,16 +111,25 @@ export function exactTextOf(bytes: Buffer, rel: string): { text: string } | { re
   return { text };
 }
 
-/** Why this change cannot be written as is, or undefined when it can (nothing is written here). */
-export function changeRefusal(root: string, change: ExactChange, rules: WriteRules = {}): string | undefined {
+/**
+ * Why the file of this change must not be written at all (outside the workspace through a link, protected, binary
+ * or not UTF-8 on disk), or undefined. The editor's Accept checks this; it edits the open buffer, hunk by hunk.
+ */
+export function targetRefusal(root: string, change: ExactChange, rules: WriteRules = {}): string | undefined {
   const confined = confinementRefusal(root, change.path);
   if (confined) return confined;
   const protectedReason = protectedRefusal(root, change, rules);
   if (protectedReason) return protectedReason;
-  const abs = path.resolve(root, change.path);
-  const now = readExactText(abs, change.path);
-  if ('refusal' in now) return now.refusal;
-  if (now.text !== change.before) return `${change.path} changed since the run started; run reflect fix again`;
+  const now = readExactText(path.resolve(root, change.path), change.path);
+  return 'refusal' in now ? now.refusal : undefined;
+}
+
+/** Why this change cannot be written as is (the target's refusal, or the file changed since the run), or undefined. */
+export function changeRefusal(root: string, change: ExactChange, rules: WriteRules = {}): string | undefined {
+  const refusal = targetRefusal(root, change, rules);
+  if (refusal) return refusal;
+  const now = readExactText(path.resolve(root, change.path), change.path);
+  if ('text' in now && now.text !== change.before) return `${change.path} changed since the run started; run reflect fix again`;
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import * as path from 'path';
 import type { ScratchProvider, ScratchWorkspace } from '../core/ports';
 import type { FileChange } from '../core/types';
 import { DEPENDENCY_FOLDERS, insideRoot, normalizeRelative } from './sourceFiles';
+import { exactTextOf } from './safeWrite';
 import { copyTree, ignoredDirectories } from './workspaceCopy';
 import { WorkspaceLinkError, workspaceRootOf } from './workspacePackages';
 
@@ -133,6 +134,10 @@ function scratchWorkspace(dir: string, copyRoot: string): ScratchWorkspace {
         const rel = normalizeRelative(change.path);
         // Validated before anything is recorded, so reset() never writes through a linked folder.
         const abs = prepareWrite(copyRoot, rel, createdDirs);
+        // A binary or non-UTF-8 file would be re-encoded by writing text over it: refused, never tested.
+        const existing = readIfFile(abs);
+        const exact = existing && exactTextOf(existing, rel);
+        if (exact && 'refusal' in exact) throw new Error(`cannot write ${rel}: ${exact.refusal}`);
         if (!originals.has(rel)) {
           try {
             originals.set(rel, { data: fs.readFileSync(abs), mtime: fs.statSync(abs).mtime });
@@ -208,6 +213,14 @@ function prepareWrite(copyRoot: string, rel: string, createdDirs: string[]): str
     }
   }
   return abs;
+}
+
+function readIfFile(abs: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(abs);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { DEFAULT_LOOP_OPTIONS, LoopOptions } from '../core/types';
 /** Which engine the settings ask for (before keys and editor models are resolved). */
 export type ProviderSetting =
   | { kind: 'builtin' }
-  | { kind: 'openai'; baseURL: string; model: string; criticModel?: string; hybrid: boolean }
+  | { kind: 'openai'; baseURL: string; model: string; criticModel?: string; requestTimeoutMs: number; hybrid: boolean }
   | { kind: 'lm'; vendor: string; family?: string; hybrid: boolean };
 
 /** The typed view of every `reflect.*` setting, for one workspace folder. */
@@ -32,6 +32,7 @@ export function readSettings(folder?: vscode.Uri): ReflectSettings {
       baseURL: text('openai.baseUrl') ?? 'https://api.openai.com/v1',
       model: text('openai.model') ?? 'gpt-4o-mini',
       criticModel: text('openai.criticModel'),
+      requestTimeoutMs: int('openai.requestTimeoutSeconds', 120, 1, 3600) * 1000,
       hybrid,
     };
   } else if (kind === 'lm') {

@@ -8,6 +8,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Candidate } from '../core/types';
+import { targetRefusal } from '../node/safeWrite';
 import type { RunLog } from './outputChannel';
 import { computeHunks, editorLines, hunkEdit, locateHunks, motivatingSentence, ReviewHunk } from './reviewHunks';
 import { CANDIDATE_SCHEME, registerReviewViews } from './reviewViews';
@@ -19,6 +20,8 @@ export interface FileReview {
   runId: string;
   candidate: Candidate;
   uri: vscode.Uri;
+  /** The workspace folder the run was in: every Accept is checked against it. */
+  root: string;
   rel: string;
   before: string;
   after: string;
@@ -31,6 +34,8 @@ export interface FileReview {
 export interface AcceptOutcome {
   applied: number[];
   conflicts: number[];
+  /** Why nothing was applied: the file may not be written (see node/safeWrite.ts). */
+  refused?: string;
 }
 
 /** A hunk as the integration tests and views see it. `line` is its 0-based start now, undefined when stale. */
@@ -102,7 +107,7 @@ export function createInlineReview(subscriptions: vscode.Disposable[], log: RunL
         const hunks = computeHunks(change.before, change.after);
         if (hunks.length === 0) continue;
         files.set(uri.toString(), {
-          runId, candidate, uri, rel: change.path, before: change.before, after: change.after, why, hunks,
+          runId, candidate, uri, root, rel: change.path, before: change.before, after: change.after, why, hunks,
           states: hunks.map(() => 'pending'),
         });
         opened.push(uri);
@@ -120,6 +125,16 @@ export function createInlineReview(subscriptions: vscode.Disposable[], log: RunL
     async accept(target, all) {
       const f = fileFor(target);
       if (!f) return { applied: [], conflicts: [] };
+      // The same write rules as reflect fix --apply: no link out of the workspace, no protected path, no binary
+      // or non-UTF-8 file (the editor would save it re-encoded).
+      const refusal = targetRefusal(f.root, { path: f.rel, before: f.before, after: f.after }, {
+        allowTestEdits: vscode.workspace.getConfiguration('reflect', vscode.Uri.file(f.root)).get<boolean>('allowTestEdits', false) === true,
+      });
+      if (refusal) {
+        log.warn(`review: not applied: ${refusal}`);
+        void vscode.window.showErrorMessage(`Reflect did not apply the change: ${refusal}. Nothing was changed.`);
+        return { applied: [], conflicts: [], refused: refusal };
+      }
       const doc = await vscode.workspace.openTextDocument(f.uri);
       const chosen = all ? f.hunks.filter((h) => f.states[h.index] === 'pending').map((h) => h.index) : [hunkFor(f, target)].filter((i): i is number => i !== undefined && f.states[i] === 'pending');
       const where = locateHunks(f.before, doc.getText(), f.hunks);

@@ -1,7 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions wire protocol, scripted per request:
  * SSE streaming (`data:` chunks, a usage chunk with `choices: []`, `data: [DONE]`) or plain JSON, and the failure
- * modes a real server has (500, 401, 404 unknown model, a stream cut mid-way). It stands in for the outside world
+ * modes a real server has (500, 401, 404 unknown model, a stream cut mid-way, a stream that stalls). It stands in for the outside world
  * (OpenAI, Ollama, vLLM …) in tests; every request body is recorded.
  */
 import * as http from 'http';
@@ -36,6 +36,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Cut the connection after this many characters of text were streamed (no finish_reason, no [DONE]). */
   disconnectAfterChars?: number;
+  /** Stop sending after this many characters but keep the connection open (a stalled server), until closed. */
+  stallAfterChars?: number;
   /** Usage to report; null = send no usage chunk. Default: counts derived from the text. */
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
   chunkSize?: number;
@@ -112,7 +114,10 @@ export async function startScriptedOpenAIServer(script: ReplyScript): Promise<Sc
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
     const size = reply.chunkSize ?? 16;
     const limit = reply.disconnectAfterChars ?? Infinity;
+    const stall = reply.stallAfterChars ?? Infinity;
     for (let at = 0; at < text.length; at += size) {
+      // Headers and some text sent, then silence: the connection stays open until the client gives up.
+      if (at >= stall) return;
       if (at >= limit) {
         // Cut the stream the way a crashed server does: the socket closes with no finish_reason and no [DONE].
         res.socket?.destroy();
