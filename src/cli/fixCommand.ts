@@ -175,7 +175,7 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
   return result.status === 'nothing-to-fix' ? 0 : 1;
 }
 
-/** What `--json` prints: the fields the issue names, plus why the run stopped and whether the fix was written. */
+/** What `--json` prints: status, rounds, patch, files, tokens, time, plus why the run stopped and whether the fix was written. */
 function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boolean): object {
   return {
     status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,

@@ -64,7 +64,10 @@ export interface Screening {
 export async function screenCandidate(
   candidate: Candidate,
   seenDiffs: Map<string, string>,
-  context: { allowTestEdits: boolean; isTestFile(path: string): boolean; syntax: SyntaxParser; files: SourceFiles; validate?: ValidateChanges },
+  context: {
+    allowTestEdits: boolean; isTestFile(path: string): boolean; syntax: SyntaxParser; files: SourceFiles; validate?: ValidateChanges;
+    generatedPath?: (path: string) => string | undefined;
+  },
 ): Promise<Screening> {
   if (candidate.changes.length === 0) return { rejectReason: 'the proposal changes nothing', warnings: [] };
   for (const change of candidate.changes) {
@@ -72,7 +75,9 @@ export async function screenCandidate(
   }
   // The project's own setup files (`node --require ./boot.js`) are test setup too.
   const testSetupFiles = testSetupFilesOf(await context.files.read('package.json').catch(() => undefined) ?? '');
-  const review = reviewProtectedChanges(candidate.changes, { allowTestEdits: context.allowTestEdits, isTestFile: context.isTestFile, testSetupFiles });
+  const review = reviewProtectedChanges(candidate.changes, {
+    allowTestEdits: context.allowTestEdits, isTestFile: context.isTestFile, testSetupFiles, generatedPath: context.generatedPath,
+  });
   if (review.refused) return { rejectReason: review.refused.reason, rejectRule: review.refused.rule, warnings: [] };
   const warnings = review.warnings.map((w) => w.reason);
   const same = seenDiffs.get(candidate.diff);
@@ -131,6 +136,7 @@ export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, 
       ...verdict,
       targeted: targeted.summary,
       ...(full ? { full: full.summary } : {}),
+      tests: [...targeted.tests, ...(full?.tests.filter((t) => isFailing(t) && !ctx.targetIds.includes(t.id)) ?? [])],
       durationMs: ctx.now() - started,
     };
     const failures = targeted.tests.filter((t) => ctx.targetIds.includes(t.id) && isFailing(t));

@@ -30,6 +30,8 @@ export interface LoopDeps {
   critic: Critic;
   lessons?: LessonStore;
   isTestFile(path: string): boolean;
+  /** What a path is when it is made rather than written (build output, git-ignored), for the `generated` rule. */
+  generatedPath?: (path: string) => string | undefined;
   clock: Clock;
   /** Shown in the trace, e.g. "openai-compatible (http://127.0.0.1:11434/v1)" — never a key. */
   providerLabel: string;
@@ -151,6 +153,11 @@ async function runSession(
     recordBaseline(trace, baseline, failingTests.map((t) => t.id), flaky);
     push({ type: 'baseline', report: baseline, failing: failingTests.map((t) => t.id), flaky });
     if (baseline.error && failingTests.length === 0) return finish('error', `the tests could not be run: ${baseline.error}`, baseline.error);
+    // A run that executed nothing proves nothing: never "nothing to fix" (a fresh clone whose tests need a build).
+    if (baseline.tests.length === 0) {
+      const why = `${baseline.command} ran no test; check the test command (scripts.test or --command), its build step and the --only selection`;
+      return finish('error', `the tests could not be run: ${why}`, why);
+    }
     if (baseline.timedOut && failingTests.length === 0) {
       // Tests cut off by the limit never reported: "nothing to fix" would be a guess, not a result.
       const why = `the baseline test run hit its time limit (${options.testTimeoutMs / 1000} s) before the tests finished; raise --test-timeout (reflect.testTimeoutSeconds) or narrow the run with --only`;
@@ -200,7 +207,9 @@ async function runSession(
       for (const [i, proposal] of proposals.entries()) {
         let candidate = candidateFromProposal(proposal, index, i, targetIds.length, deps.diff ?? diffOfChanges);
         if (candidate.status !== 'rejected') {
-          const screening = await screenCandidate(candidate, seenDiffs, { ...options, isTestFile: deps.isTestFile, syntax: deps.syntax, files: deps.files, validate: deps.validate });
+          const screening = await screenCandidate(candidate, seenDiffs, {
+            ...options, isTestFile: deps.isTestFile, syntax: deps.syntax, files: deps.files, validate: deps.validate, generatedPath: deps.generatedPath,
+          });
           if (screening.warnings.length) candidate = { ...candidate, warnings: screening.warnings };
           if (screening.rejectReason) {
             candidate = { ...candidate, status: 'rejected', rejectReason: screening.rejectReason, score: -1, ...(screening.rejectRule ? { rejectRule: screening.rejectRule } : {}) };

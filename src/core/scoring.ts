@@ -9,11 +9,6 @@ export function isFailing(test: TestResult): boolean {
   return test.status === 'failed' || test.status === 'timedOut';
 }
 
-/** Ids of the failing tests of a report; a run that produced no results at all counts every expected id failing. */
-export function failingIds(report: TestReport): string[] {
-  return report.tests.filter(isFailing).map((t) => t.id);
-}
-
 /** What the targeted and full runs of one candidate say. */
 export interface CandidateVerdict {
   status: CandidateStatus;

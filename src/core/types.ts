@@ -1,7 +1,7 @@
 /**
  * Plain, serialisable data shared by the engine and every front end (extension, CLI, benchmark).
  * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
- * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
+ * in test evidence (it is what test tools print).
  */
 import type { ProtectedRule } from './protectedPaths';
 
@@ -72,12 +72,6 @@ export interface TestSelector {
   name?: string;
 }
 
-/** 0-based position (line, character), as in LSP and VS Code. */
-export interface Position {
-  line: number;
-  character: number;
-}
-
 /** The new content of one workspace file a candidate changes. `before` is what the engine started from. */
 export interface FileChange {
   path: string;
@@ -138,6 +132,11 @@ export interface Candidate {
   newFailures: string[];
   /** Ids of target tests that still fail, with their failure messages. */
   remainingFailures: { id: string; message: string }[];
+  /**
+   * Per-test results of the candidate's runs: every target test, and the other tests that failed in the full suite
+   * (with expected/actual, location and frames), for views that show a candidate's run test by test.
+   */
+  tests?: TestResult[];
   score: number;
   durationMs: number;
 }

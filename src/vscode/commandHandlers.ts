@@ -11,6 +11,7 @@ import type { InlineReview } from './inlineReview';
 import type { RunLog } from './outputChannel';
 import type { RunController, RunOutcome } from './runController';
 import { clearApiKey, promptAndStoreApiKey } from './secrets';
+import { reflectItemSelector } from './testResultsView';
 import { functionAtLine, testAtLine, testItemSelector } from './testSelectors';
 import type { TracePanel } from './tracePanel';
 import { relativePath, targetFolder } from './workspaceFiles';
@@ -41,6 +42,14 @@ function noFolder(): RunOutcome {
   return { status: 'setup-error' };
 }
 
+/** A run scoped to one test item, of any test extension or of Reflect's own results. */
+function fixTestItem(runs: RunController, item: vscode.TestItem | undefined): Promise<RunOutcome> | RunOutcome {
+  const itemFolder = item?.uri ? vscode.workspace.getWorkspaceFolder(item.uri) : undefined;
+  const selector = item && itemFolder ? reflectItemSelector(item, itemFolder) ?? testItemSelector(item, itemFolder.uri.fsPath) : undefined;
+  if (!itemFolder || !selector) return noFolder();
+  return runs.start({ title: `Fix ${selector.name ?? selector.file}`, folder: itemFolder, only: [selector] });
+}
+
 /** The handler of every command; the type makes the table complete. */
 export function createCommandHandlers(c: CommandContext): Record<CommandId, CommandHandler> {
   const { runs, inlineReview, log } = c;
@@ -58,13 +67,9 @@ export function createCommandHandlers(c: CommandContext): Record<CommandId, Comm
     },
     'reflect.fixTestAtCursor': () => fixTestAtCursor(runs),
     'reflect.fixFunction': (args) => fixFunction(runs, optString(args[0]), optStrings(args[1])),
-    'reflect.fixTestItem': (args) => {
-      const item = optTestItem(args[0]);
-      const itemFolder = item?.uri ? vscode.workspace.getWorkspaceFolder(item.uri) : undefined;
-      const selector = item && itemFolder ? testItemSelector(item, itemFolder.uri.fsPath) : undefined;
-      if (!itemFolder || !selector) return noFolder();
-      return runs.start({ title: `Fix ${selector.name ?? selector.file}`, folder: itemFolder, only: [selector] });
-    },
+    'reflect.fixTestItem': (args) => fixTestItem(runs, optTestItem(args[0])),
+    // From a failure in the test peek (testing/message/context and /content): the argument is { test, message }.
+    'reflect.fixTestMessage': (args) => fixTestItem(runs, optTestItem((args[0] as { test?: unknown } | undefined)?.test)),
     'reflect.stop': (args) => runs.stop(optString(args[0])),
     'reflect.showPanel': () => c.panel.show(),
     'reflect.setApiKey': async (args) => {

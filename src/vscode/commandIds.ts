@@ -17,6 +17,7 @@ export const COMMANDS = {
   'reflect.fixTestAtCursor': { needsTrust: true },
   'reflect.fixFunction': { needsTrust: true },
   'reflect.fixTestItem': { needsTrust: true },
+  'reflect.fixTestMessage': { needsTrust: true },
   'reflect.stop': { needsTrust: false },
   'reflect.showPanel': { needsTrust: false },
   'reflect.setApiKey': { needsTrust: false },

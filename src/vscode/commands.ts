@@ -16,6 +16,8 @@ import { createRunLog } from './outputChannel';
 import type { RunController, RunOutcome } from './runController';
 import { createRunController } from './runController';
 import type { RunStatusItem } from './statusBar';
+import type { TestResultsView } from './testResultsView';
+import { createTestResultsView } from './testResultsView';
 import type { TracePanel } from './tracePanel';
 import { trustedOrRefused } from './trust';
 
@@ -32,11 +34,15 @@ export interface Services {
   readonly log: RunLog;
   /** The language-model tools' implementations (registered at activation as proxies). */
   readonly lmTools: LmTools;
+  /** Reflect's runs in the Testing view. */
+  readonly testResults: TestResultsView;
 }
 
 export function createServices(context: vscode.ExtensionContext, panel: TracePanel, status: RunStatusItem): Services {
   const log = createRunLog(context.subscriptions);
-  const runs = createRunController({ context, panel, status, log });
+  // Every baseline and tested candidate also appears in the Testing view.
+  const testResults = createTestResultsView(context.subscriptions);
+  const runs = createRunController({ context, panel, status, log, testResults });
   const inlineReview = createInlineReview(context.subscriptions, log);
 
   async function review(runId: string | undefined, candidateId?: string): Promise<boolean> {
@@ -68,6 +74,7 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
   return {
     run, review, runs, panel, inlineReview, log,
     lmTools: createLmTools(context.secrets, log),
+    testResults,
     stop: (runId) => runs.stop(runId),
     reject(runId) {
       inlineReview.closeRun(runId);

@@ -14,6 +14,7 @@ import { logEvent } from './eventLog';
 import type { RunLog } from './outputChannel';
 import { ProviderSetupError, resolveProvider } from './providers';
 import type { RunStatusItem } from './statusBar';
+import type { TestResultsView } from './testResultsView';
 import type { TracePanel } from './tracePanel';
 import { trustedOrRefused } from './trust';
 import { unsavedOverlay } from './workspaceFiles';
@@ -57,9 +58,11 @@ export interface RunControllerDeps {
   panel: TracePanel;
   status: RunStatusItem;
   log: RunLog;
+  /** Where the baseline and each tested candidate also appear as test runs (the Testing view). */
+  testResults?: Pick<TestResultsView, 'apply'>;
 }
 
-export function createRunController({ context, panel, status, log }: RunControllerDeps): RunController {
+export function createRunController({ context, panel, status, log, testResults }: RunControllerDeps): RunController {
   // The most recent runs, oldest first (a Map keeps insertion order); older ones are dropped, as in the panel.
   const runs = new Map<string, RunRecord>();
   let latest: string | undefined;
@@ -95,6 +98,7 @@ export function createRunController({ context, panel, status, log }: RunControll
             if (!rec) continue;
             remember(rec, event);
             panel.applyEvent(rec.id, event);
+            testResults?.apply(request.folder, event);
             logEvent(log, event);
             const message = progressText(event, setup.options.rounds);
             if (message) { progress.report({ message }); status.running(message); }

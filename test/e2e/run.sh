@@ -120,6 +120,8 @@ run_pass() {
       done
       # the panel shows the same run after hide/show and after a window reload (state persisted by the host)
       node "$HERE/ui-panel-restore.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
+      # candidate runs in the Testing view (expected/actual diff), and Fix with Reflect from a failure
+      node "$HERE/ui-testing-view.js" "$BASE" "$(workspace_copy range)" "$RESULTS" "$EXT_DIR" || rc=$?
       ;;
     vsix)
       local pkgdir; pkgdir="$(mktemp -d /tmp/reflect-vsix.XXXXXX)"

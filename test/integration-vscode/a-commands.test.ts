@@ -175,6 +175,18 @@ describe('every command, dispatched through executeCommand', () => {
         controller.dispose();
       }
     },
+    'reflect.fixTestMessage': async () => {
+      // The first check's run published its baseline in Reflect's own controller: fix from that failure's peek.
+      const controller = (await services()).testResults.controller;
+      const folder = vscode.workspace.workspaceFolders![0];
+      const file = controller.items.get(`${folder.uri.toString()}#${TESTS}`);
+      assert.ok(file, 'the baseline is in the Testing view');
+      const item = file.children.get(`${folder.uri.toString()}#${TESTS}::inRange includes the upper bound`);
+      assert.ok(item, 'the failing test is an item of the run');
+      assert.strictEqual(item.range?.start.line, 9, 'the item points at the test\'s declaration');
+      const { request } = await dispatchAndStop('reflect.fixTestMessage', { test: item, message: new vscode.TestMessage('x') });
+      assert.deepStrictEqual([request.title, request.only], ['Fix inRange includes the upper bound', [{ file: TESTS, name: 'inRange includes the upper bound' }]]);
+    },
   };
 
   for (const [id, check] of Object.entries(checks)) it(id, check);

@@ -36,7 +36,7 @@ describe('npm run bench', function () {
   this.timeout(300_000);
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h4-bench-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

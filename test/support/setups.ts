@@ -20,12 +20,25 @@ export function installSetup(name: string, frameworks: string[]): string {
   if (fs.existsSync(path.join(dir, 'pyproject.toml'))) installEditable(dir);
   if (frameworks.length > 0) fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
   for (const f of frameworks) {
+    fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', f)), { recursive: true });
     fs.symlinkSync(path.join(repoRoot, 'node_modules', f), path.join(dir, 'node_modules', f), 'dir');
+    linkBins(dir, f);
   }
   run('git', ['init', '-q'], dir);
   run('git', ['add', '-A'], dir);
   run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'setup'], dir);
   return dir;
+}
+
+/** The package's `bin` entries in node_modules/.bin, as npm makes them. */
+function linkBins(dir: string, pkgName: string): void {
+  const pkgFile = path.join(repoRoot, 'node_modules', pkgName, 'package.json');
+  if (!fs.existsSync(pkgFile)) return;
+  const bin = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { bin?: string | Record<string, string> }).bin;
+  const bins = typeof bin === 'string' ? { [pkgName.split('/').pop()!]: bin } : bin ?? {};
+  for (const [name, rel] of Object.entries(bins)) {
+    fs.symlinkSync(path.join('..', pkgName, rel), path.join(dir, 'node_modules', '.bin', name));
+  }
 }
 
 /**

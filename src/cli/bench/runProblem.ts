@@ -7,12 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { SyntaxParser } from '../../core/ports';
 import type { LoopOptions, RunResult, TokenUsage } from '../../core/types';
-import { createBuiltinRepair } from '../../node/builtinRepair';
 import { runEngine, type ProviderConfig } from '../../node/engine';
 import { runProcess } from '../../node/processTree';
-import { createScratchProvider } from '../../node/scratchWorkspace';
-import { createSourceFiles } from '../../node/sourceFiles';
-import { createTestRunner } from '../../node/testRunners/createTestRunner';
 import { jsVerificationScript, writeJsWorkspace } from './jsWorkspace';
 import type { Problem } from './problems';
 import { pyVerificationScript, writePyWorkspace } from './pyWorkspace';
@@ -67,7 +63,7 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
       : await writePyWorkspace(dir, problem, settings.syntax, settings.python);
     base.assertions = written.assertions;
     if (written.skipped) return { ...base, status: 'skipped', stopReason: written.skipped, timeMs: Date.now() - started };
-    const provider = await providerFor(dir, settings);
+    const provider = providerFor(settings);
     const limit = AbortSignal.any([signal, AbortSignal.timeout(settings.maxMsPerProblem)]);
     const engine = runEngine({ root: dir, provider, options: settings.options }, limit);
     let result: RunResult | undefined;
@@ -109,18 +105,10 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
   }
 }
 
-async function providerFor(dir: string, settings: BenchSettings): Promise<ProviderConfig> {
+/** The built-in engine with the benchmark's budget, or the model; the rest is the same runEngine as `reflect fix`. */
+function providerFor(settings: BenchSettings): ProviderConfig {
   if (settings.provider !== 'builtin') return settings.provider;
-  // The built-in engine with the benchmark's budget; everything else is the same runEngine as `reflect fix`.
-  const runner = await createTestRunner(dir);
-  const scratch = createScratchProvider(dir);
-  const { proposer, critic } = createBuiltinRepair({
-    root: dir, runner, syntax: settings.syntax, files: createSourceFiles(dir), timeoutMs: settings.options.testTimeoutMs,
-    budget: { candidatesPerRound: settings.candidatesPerRound, secondsPerRound: settings.secondsPerRound },
-    concurrency: settings.options.concurrency,
-    coverageRoot: () => scratch.create(),
-  });
-  return { kind: 'custom', label: 'builtin', proposer, critic };
+  return { kind: 'builtin', budget: { candidatesPerRound: settings.candidatesPerRound, secondsPerRound: settings.secondsPerRound } };
 }
 
 /** Runs the problem's original test on the patched solution in a fresh folder, as the suite itself runs it. */

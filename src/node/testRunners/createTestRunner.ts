@@ -3,15 +3,17 @@
  * runs its tests in that workspace or in any scratch copy of it (`request.root`).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { TestRunner, TestRunRequest } from '../../core/ports';
 import type { FrameworkId, TestReport } from '../../core/types';
-import { detectFramework } from './detectFramework';
+import { detectFramework, frameworkInScript } from './detectFramework';
 import { genericAdapter } from './genericAdapter';
 import { jestAdapter } from './jestAdapter';
 import { mochaAdapter } from './mochaAdapter';
 import { nodeTestAdapter } from './nodeTestAdapter';
 import { pytestAdapter } from './pytestAdapter';
 import { FrameworkAdapter, runWithAdapter } from './runWithAdapter';
+import { parseTestScript, TestScript } from './testScript';
 import { TestSetupError } from './testSetupError';
 import { vitestAdapter } from './vitestAdapter';
 
@@ -45,13 +47,25 @@ export async function createTestRunner(root: string, opts: { command?: string } 
   if (!detection) {
     throw new TestSetupError(`no test framework detected in ${root}; set reflect.testCommand or pass --command "YOUR TEST COMMAND"`);
   }
-  return bind(ADAPTERS[detection.framework], `${detection.framework} (${detection.reason})`);
+  const script = scriptOf(root, detection.framework);
+  const steps = script?.before.length ? `; runs \`${script.before.join(' && ')}\` first` : '';
+  return bind(ADAPTERS[detection.framework], `${detection.framework} (${detection.reason}${steps})`, script);
 }
 
-function bind(adapter: FrameworkAdapter, description: string): WorkspaceTestRunner {
+/** What package.json's scripts put around the framework (build steps, env), when they run it. */
+function scriptOf(root: string, framework: FrameworkId): TestScript | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> };
+    return parseTestScript(pkg.scripts, (step) => frameworkInScript(step) === framework);
+  } catch {
+    return undefined;
+  }
+}
+
+function bind(adapter: FrameworkAdapter, description: string, script?: TestScript): WorkspaceTestRunner {
   return {
     framework: adapter.framework,
     describe: () => description,
-    run: (request: TestRunRequest): Promise<TestReport> => runWithAdapter(adapter, request),
+    run: (request: TestRunRequest): Promise<TestReport> => runWithAdapter(adapter, request, script),
   };
 }

@@ -145,12 +145,19 @@ function hasStarts(events: ReporterEvent[], file: string): boolean {
 function invocation(ctx: RunContext, direct: boolean): Invocation {
   const reporter = writeReporter(ctx, 'reflect-node-test-reporter.mjs', NODE_TEST_REPORTER);
   const preload = writeReporter(ctx, 'reflect-node-test-preload.cjs', NODE_TEST_PRELOAD);
-  const args = [`--require=${preload}`, ...(direct ? [] : ['--test']), `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
+  // The test script's own Node flags (--import tsx, --experimental-…) and, for a whole run, its paths.
+  const scriptArgs = ctx.script?.args ?? [];
+  const flags = scriptArgs.filter((a, i) => a.startsWith('-') || (i > 0 && /^--(?:import|require|loader|conditions|env-file)$/.test(scriptArgs[i - 1])));
+  const paths = scriptArgs.filter((a) => !flags.includes(a));
+  // A built project's stacks point into its sources when its build wrote source maps.
+  const sourceMaps = ctx.script?.before.length ? ['--enable-source-maps'] : [];
+  const args = [...flags, ...sourceMaps, `--require=${preload}`, ...(direct ? [] : ['--test']), `--test-reporter=${reporter}`, '--test-reporter-destination=stdout'];
   const names = selectedNames(ctx.only);
   // Node 20 matches each test's own title, and a matching suite runs all of its tests; the report is
   // narrowed to the exact full names afterwards.
   if (names) for (const n of names) args.push(`--test-name-pattern=^${escapeRegex(n.split(' > ').slice(-1)[0])}$`);
-  args.push(...selectedFiles(ctx.only));
+  const files = selectedFiles(ctx.only);
+  args.push(...(files.length > 0 ? files : paths));
   // `node` from PATH: the project's Node, also when we run inside the editor.
   return { command: 'node', args, display: displayCommand(['node', ...args]), ...(direct ? { env: { REFLECT_NODE_TEST_DIRECT: '1' } } : {}) };
 }

@@ -11,7 +11,9 @@ import type { FrameworkId, TestReport, TestResult, TestSelector } from '../../co
 import { ambiguityNotes, matchTestName } from '../../core/testSelectors';
 import { CappedText, ProcessResult, runProcess } from '../processTree';
 import { EventOutcome, FILE_ERROR_NAME, isSelected, normalise, summarise } from './reporterEvents';
+import { runScriptSteps, selectBuiltFiles, sourceOfBuilt } from './scriptSteps';
 import { WorkspacePaths } from './stackFrames';
+import type { TestScript } from './testScript';
 
 /** What one run of a framework needs to know. */
 export interface RunContext {
@@ -23,6 +25,8 @@ export interface RunContext {
   /** Where our reporter appends its events (see reporterEvents.ts). */
   eventsFile: string;
   timeoutMs: number;
+  /** What the project's test script adds around the framework (env, node's flags and paths). */
+  script?: TestScript;
 }
 
 /** A process to start. `display` is the command as a person would type it. */
@@ -50,14 +54,15 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 const REPORT_OUTPUT_BYTES = 32 * 1024;
 
 /** Runs the request with `adapter`, including flaky re-runs of failing tests. Never throws for failing tests. */
-export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRunRequest): Promise<TestReport> {
-  const report = await runOnce(adapter, request, request.only);
+export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRunRequest, script?: TestScript): Promise<TestReport> {
+  const report = await runOnce(adapter, request, request.only, script, true);
   const auto = request.flakyRetries === 'auto';
   const retries = auto ? 1 : (request.flakyRetries as number | undefined) ?? 0;
   let failing = report.tests.filter((t) => t.status === 'failed' && t.name !== FILE_ERROR_NAME && (!auto || looksNonDeterministic(t)));
   for (let i = 0; i < retries && failing.length > 0 && !request.signal?.aborted; i++) {
     request.onProgress?.(`re-running ${failing.length} failing test(s) to check for flakiness (try ${i + 1} of ${retries})`);
-    const again = await runOnce(adapter, { ...request, onProgress: undefined }, failing.map((t) => ({ file: t.file, name: t.name })));
+    // Nothing changed since the first run: the build steps are not run again.
+    const again = await runOnce(adapter, { ...request, onProgress: undefined }, failing.map((t) => ({ file: t.file, name: t.name })), script, false);
     const passedNow = new Set(again.tests.filter((t) => t.status === 'passed').map((t) => t.id));
     for (const t of report.tests) if (passedNow.has(t.id) && t.status === 'failed') t.status = 'flaky';
     failing = failing.filter((t) => !passedNow.has(t.id));
@@ -79,15 +84,21 @@ export function looksNonDeterministic(test: TestResult): boolean {
   return NON_DETERMINISTIC.test(f.message) || NON_DETERMINISTIC.test((f.stack ?? '').slice(0, 2000));
 }
 
-async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined): Promise<TestReport> {
+async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only: TestSelector[] | undefined, script: TestScript | undefined, build: boolean): Promise<TestReport> {
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reflect-run-'));
   const root = path.resolve(request.root);
   const paths = new WorkspacePaths(root);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = Date.now();
+  const stepError = build && script?.before.length ? await runScriptSteps(script.before, root, request, script.env, timeoutMs) : undefined;
+  // Selectors may name files absolutely or with "./"; reports use workspace-relative paths. A built project's
+  // tests are selected by their sources and run as the built files.
+  const selected = only?.map((s) => ({ ...s, file: path.isAbsolute(s.file) ? paths.relativeOrSelf(s.file) : normalise(s.file) }));
   const ctx: RunContext = {
-    // Selectors may name files absolutely or with "./"; reports use workspace-relative paths.
-    root, only: only?.map((s) => ({ ...s, file: path.isAbsolute(s.file) ? paths.relativeOrSelf(s.file) : normalise(s.file) })), tmpDir,
-    eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    root, only: script?.before.length ? selectBuiltFiles(root, selected, scriptPaths(script)) : selected, tmpDir,
+    eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs, ...(script ? { script } : {}),
   };
+  if (stepError) return stepFailure(adapter, stepError, Date.now() - started, tmpDir);
   const progress = request.onProgress ? watchProgress(ctx.eventsFile, adapter.framework, request.onProgress) : undefined;
   try {
     let invocation = adapter.prepare(ctx);
@@ -100,23 +111,53 @@ async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only:
       proc = await start(invocation, ctx, request);
     }
     const outcome = adapter.collect(ctx, proc);
-    const tests = outcome.results.filter((t) => isSelected(t, ctx.only));
-    if (proc.timedOut) markTimedOut(tests, outcome, ctx.only);
+    // Built test files are reported under their sources (node maps them itself with --enable-source-maps).
+    if (script?.before.length) toSources(root, [...outcome.results, ...outcome.unfinished]);
+    const tests = outcome.results.filter((t) => isSelected(t, selected));
+    if (proc.timedOut) markTimedOut(tests, outcome, selected);
+    if (build && script?.after.length) await runScriptSteps(script.after, root, request, script.env, timeoutMs);
     return {
       framework: adapter.framework,
       command: invocation.display,
       exitCode: proc.exitCode,
-      durationMs: proc.durationMs,
+      // With the build steps: a candidate's time limit is learnt from whole runs.
+      durationMs: script?.before.length && build ? Date.now() - started : proc.durationMs,
       timedOut: proc.timedOut,
       summary: summaryOf(tests),
       tests,
       ...errorOf(proc, tests, ctx, invocation),
-      ...notesOf(ambiguityNotes(ctx.only, tests)),
+      ...notesOf(ambiguityNotes(selected, tests)),
       output: trimOutput(proc.output),
     };
   } finally {
     progress?.stop();
     fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** A report for a run whose build step failed: no test ran, the error says which step and why. */
+function stepFailure(adapter: FrameworkAdapter, error: string, durationMs: number, tmpDir: string): TestReport {
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  return {
+    framework: adapter.framework, command: 'npm test (its build steps)', exitCode: null, durationMs, timedOut: false,
+    summary: { passed: 0, failed: 0, skipped: 0 }, tests: [], error,
+  };
+}
+
+/** Paths a script names (node --test dist/test/): where its built test files are. */
+function scriptPaths(script: TestScript): string[] {
+  return script.args.filter((a) => !a.startsWith('-') && !/^[\w.-]+=/.test(a)).map((a) => a.replace(/\*.*$/, '')).filter(Boolean);
+}
+
+/** Built test files reported under their sources (by source map), so ids, selections and edits name sources. */
+function toSources(root: string, tests: { file: string; name: string; id?: string }[]): void {
+  const cache = new Map<string, string | undefined>();
+  for (const t of tests) {
+    if (!cache.has(t.file)) cache.set(t.file, sourceOfBuilt(root, t.file));
+    const source = cache.get(t.file);
+    if (!source) continue;
+    t.file = source;
+    if (t.id !== undefined) t.id = `${source}::${t.name}`;
   }
 }
 
@@ -127,7 +168,7 @@ function start(invocation: Invocation, ctx: RunContext, request: TestRunRequest)
     shell: invocation.shell,
     cwd: ctx.root,
     // No colour codes in what we parse, no interactive or watch behaviour, our reporter's destination.
-    env: { ...process.env, ...request.env, ...invocation.env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', REFLECT_EVENTS_FILE: ctx.eventsFile },
+    env: { ...process.env, ...request.env, ...ctx.script?.env, ...invocation.env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', REFLECT_EVENTS_FILE: ctx.eventsFile },
     timeoutMs: ctx.timeoutMs,
     signal: request.signal,
   });

@@ -17,10 +17,10 @@ describe('Restricted Mode (Workspace Trust on, folder not trusted)', () => {
     const editor = await vscode.window.showTextDocument(doc);
     const line = doc.getText().split('\n').findIndex((l) => l.includes('includes the upper bound'));
     editor.selection = new vscode.Selection(line + 1, 2, line + 1, 2);
-    // Every command the table marks as running tests (the five Fix commands), with no arguments: refused before
+    // Every command the table marks as running tests (the six Fix commands), with no arguments: refused before
     // any prompt (Fix This Function… would otherwise ask for an instruction and wait).
     const guarded = COMMAND_IDS.filter((id) => COMMANDS[id].needsTrust);
-    assert.deepStrictEqual(guarded, ['reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor', 'reflect.fixFunction', 'reflect.fixTestItem']);
+    assert.deepStrictEqual(guarded, ['reflect.fixFailingTests', 'reflect.fixFailingTestsInFile', 'reflect.fixTestAtCursor', 'reflect.fixFunction', 'reflect.fixTestItem', 'reflect.fixTestMessage']);
     for (const command of guarded) {
       const outcome = await vscode.commands.executeCommand<RunOutcome>(command);
       assert.deepStrictEqual(outcome, { status: 'refused' }, command);
