@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
-import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { Candidate, DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from '../node/applyChanges';
 import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
@@ -156,25 +156,40 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
     }
     applied = true;
   }
+  const unverified = result.status !== 'verified' && result.best ? bestAttemptLabel(result.best) : undefined;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, applied))}\n`);
   } else if (result.patch) {
     // On a terminal the diff is shown without control characters; in a pipe it is exactly what --apply writes.
     const patch = process.stdout.isTTY ? stripControlSequences(result.patch) : result.patch;
-    process.stdout.write(patch.endsWith('\n') ? patch : `${patch}\n`);
+    // An unverified patch carries its label in the output itself, so a redirected file says what it is.
+    const label = unverified ? `${unverified.map((l) => `# ${l}`).join('\n')}\n` : '';
+    process.stdout.write(`${label}${patch.endsWith('\n') ? patch : `${patch}\n`}`);
   }
-  if (result.status === 'improved' && result.best && !args.json) {
-    const b = result.best;
-    process.stderr.write(`reflect: the change above is the best attempt, NOT a verified fix (${b.targetsPassed}/${b.targetsTotal} target tests pass${b.newFailures.length ? `, breaks ${b.newFailures.length} other test(s)` : ''}); nothing was written\n`);
-  }
+  if (unverified && !args.json) process.stderr.write(`reflect: ${unverified.join('\n  ')}\nreflect: nothing was written\n`);
   if (result.outsideChanges?.length) {
     process.stderr.write(`reflect: WARNING: ${outsideChangesMessage(result.outsideChanges)}\n`);
   }
   if (result.status === 'verified') {
+    if (result.best?.minimality) process.stderr.write(`reflect: ${result.best.minimality.summary}\n`);
     process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; Reflect wrote nothing to your project (pass --apply to write it)\n');
     return 0;
   }
   return result.status === 'nothing-to-fix' ? 0 : 1;
+}
+
+/** How an unverified best attempt is labelled: never "the fix"; its new failures (from a full run) listed. */
+export function bestAttemptLabel(b: Candidate): string[] {
+  const lines = [`BEST ATTEMPT, NOT A FIX: ${b.targetsPassed}/${b.targetsTotal} target tests pass with it`];
+  if (!b.full) lines.push('it was not run against the full suite (the run stopped first), so what else it breaks is unknown');
+  else if (b.newFailures.length === 0) lines.push('on the full suite it breaks no test that passed before');
+  else {
+    const missing = new Set(b.missingTests ?? []);
+    lines.push(`on the full suite it BREAKS ${b.newFailures.length} test(s) that passed before:`);
+    for (const id of b.newFailures) lines.push(`  ${id}${missing.has(id) ? ' (missing from the run: its file no longer loads, or it was not run)' : ''}`);
+  }
+  if (b.notVerifiedReason) lines.push(`not verified: ${b.notVerifiedReason}`);
+  return lines;
 }
 
 /** What `--json` prints: status, rounds, patch, files, tokens, time, plus why the run stopped and whether the fix was written. */
@@ -184,6 +199,11 @@ function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boole
     tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
     stopReason: result.stopReason, applied, ...(result.error ? { error: result.error } : {}),
     ...(result.outsideChanges ? { outsideChanges: result.outsideChanges } : {}),
+    ...(result.best?.minimality ? { minimality: result.best.minimality.summary } : {}),
+    ...(result.best && result.status !== 'verified' ? { bestAttempt: {
+      verified: false, targetsPassed: result.best.targetsPassed, targetsTotal: result.best.targetsTotal, fullSuiteRun: result.best.full !== undefined,
+      newFailures: result.best.newFailures, ...(result.best.missingTests ? { missingTests: result.best.missingTests } : {}),
+    } } : {}),
   };
 }
 

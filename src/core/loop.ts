@@ -8,9 +8,9 @@ import { createEventQueue } from './events';
 import { relevantLessons } from './lessons';
 import { ModelError } from './ports';
 import type { BaselineFacts } from './round';
-import { runRound } from './round';
+import { finishUnverified, runRound } from './round';
 import type { LoopDeps, RunState } from './runState';
-import { emit, finish, finishUnfixed, stopped } from './runState';
+import { emit, finish, stopped } from './runState';
 import { isFailing } from './scoring';
 import { createCandidateTimeout } from './testTimeout';
 import { createTrace, newRunId, recordBaseline } from './trace';
@@ -71,7 +71,7 @@ async function runSession(
       const ended = await runRound(state, facts, index);
       if (ended) return ended;
     }
-    return finishUnfixed(state, `no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
+    return await finishUnverified(state, facts, `no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
   } catch (error) {
     if (signal.aborted) return stopped(state, '');
     const message = error instanceof Error ? error.message : String(error);
@@ -98,7 +98,7 @@ function startRun(deps: LoopDeps, options: LoopOptions, signal: AbortSignal, pus
   push({ type: 'run-start', runId, startedAt, provider: deps.providerLabel, options });
   return {
     deps, options, signal, push, timeUp, started, trace, totals: { prompt: 0, completion: 0 }, pool: [],
-    warming: Promise.resolve(), memory: [], seenDiffs: new Map(), failures: [],
+    warming: Promise.resolve(), memory: [], seenDiffs: new Map(), failures: [], attempts: [],
   };
 }
 

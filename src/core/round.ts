@@ -3,15 +3,18 @@
  * survivors each in its own scratch copy (`testRound`), and, unless the round ends the run, critique it citing the
  * evidence (`critiqueRound`). `runRound` puts them together and says whether the run goes on.
  */
+import { bestCheckedAttempt } from './bestAttempt';
 import { budgetExceeded } from './budget';
-import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, type TestedCandidate } from './candidates';
+import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, type TestContext, type TestedCandidate } from './candidates';
 import { forEachBounded } from './events';
 import { recordLesson } from './lessons';
+import { minimizeCandidate, type MinimizeContext } from './minimality';
+import type { ScratchWorkspace } from './ports';
 import type { RunState } from './runState';
 import { emit, endRound, finish, finishUnfixed, stopped } from './runState';
 import { failureSignature, isBetter } from './scoring';
 import type { CandidateTimeout } from './testTimeout';
-import type { Candidate, Lesson, Round, RunResult, TestReport, TestResult, TestSelector } from './types';
+import type { Candidate, Lesson, LoopEvent, Round, RunResult, TestReport, TestResult, TestSelector } from './types';
 
 /** How many recent reflections the actor sees (Reflexion keeps a short episodic memory). */
 const MEMORY_SIZE = 3;
@@ -32,7 +35,7 @@ export interface BaselineFacts {
 export async function runRound(state: RunState, facts: BaselineFacts, index: number): Promise<RunResult | undefined> {
   const { options, deps } = state;
   const overBudget = budgetExceeded(options, state.totals, deps.clock.now() - state.started);
-  if (overBudget) return finishUnfixed(state, overBudget);
+  if (overBudget) return await finishUnverified(state, facts, overBudget);
   const roundStart = deps.clock.now();
   const round: Round = { index, candidates: [], calls: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0 };
   state.currentRound = round;
@@ -43,11 +46,12 @@ export async function runRound(state: RunState, facts: BaselineFacts, index: num
   if (toTest === 'aborted') return stopped(state, `while the proposer was working (round ${index})`);
   if (toTest === 'none') {
     endRound(state, round, roundStart);
-    return finishUnfixed(state, 'the proposer had nothing more to try');
+    return await finishUnverified(state, facts, 'the proposer had nothing more to try');
   }
   const { tested, verified } = await testRound(state, facts, round, toTest);
   if (state.signal.aborted) return stopped(state, `during round ${index}`);
 
+  for (const entry of tested.values()) if (entry.candidate.status !== 'verified') state.attempts.push(entry);
   const closest = closestTested(round.candidates, tested);
   for (const candidate of round.candidates) {
     const entry = tested.get(candidate.id);
@@ -55,11 +59,13 @@ export async function runRound(state: RunState, facts: BaselineFacts, index: num
   }
   if (state.best && state.best.candidate.round === index) round.bestCandidateId = state.best.candidate.id;
   if (verified) {
-    state.best = verified;
-    round.bestCandidateId = verified.candidate.id;
-    endRound(state, round, roundStart);
-    if (deps.lessons) await recordLesson(deps.lessons, verified.candidate, facts.targetIds, state.memory, deps.clock, (e) => emit(state, e));
-    return finish(state, 'verified', `${verified.candidate.id} passes the ${facts.targetIds.length} target test(s) and the full suite`);
+    const ctx = { ...checkContext(state, facts), baselineFailures: facts.failingTests, diff: deps.diff ?? diffOfChanges };
+    const minimal = await minimized(verified, state.pool[0], ctx, (e) => emit(state, e));
+    if (state.signal.aborted) return stopped(state, `while checking that each hunk of ${minimal.candidate.id} is needed`);
+    // The round shows the patch the user gets; its minimality record keeps the verified original.
+    round.candidates[minimal.candidate.index] = minimal.candidate;
+    state.push({ type: 'candidate-result', round: index, candidate: minimal.candidate });
+    return finishVerified(state, facts, round, roundStart, minimal);
   }
 
   state.failures = state.best ? state.best.failures : facts.failingTests;
@@ -71,9 +77,52 @@ export async function runRound(state: RunState, facts: BaselineFacts, index: num
   const last = index === options.rounds || stagnated || budgetNow !== undefined;
   if (!last && (await critiqueRound(state, facts, round, closest)) === 'aborted') return stopped(state, `during round ${index}`);
   endRound(state, round, roundStart);
-  if (stagnated) return finishUnfixed(state, `the same tests failed the same way in rounds ${index - 1} and ${index}`);
-  if (budgetNow) return finishUnfixed(state, budgetNow);
+  if (stagnated) return await finishUnverified(state, facts, `the same tests failed the same way in rounds ${index - 1} and ${index}`);
+  if (budgetNow) return await finishUnverified(state, facts, budgetNow);
   return undefined;
+}
+
+/** Ends the run with its verified candidate (kept as a lesson when lessons are on). */
+async function finishVerified(state: RunState, facts: BaselineFacts, round: Round, roundStart: number, verified: TestedCandidate): Promise<RunResult> {
+  const { deps } = state;
+  state.best = verified;
+  round.bestCandidateId = verified.candidate.id;
+  endRound(state, round, roundStart);
+  if (deps.lessons) await recordLesson(deps.lessons, verified.candidate, facts.targetIds, state.memory, deps.clock, (e) => emit(state, e));
+  return finish(state, 'verified', `${verified.candidate.id} passes the ${facts.targetIds.length} target test(s) and the full suite`);
+}
+
+/** Ends a run without a verified fix; the best attempt offered has been run against the full suite. */
+export async function finishUnverified(state: RunState, facts: BaselineFacts, stopReason: string): Promise<RunResult> {
+  if (state.attempts.length && !state.signal.aborted) {
+    state.best = await bestCheckedAttempt(state.attempts, state.pool[0], checkContext(state, facts), (candidate) => {
+      const round = state.trace.rounds[candidate.round - 1];
+      if (round) round.candidates[candidate.index] = candidate;
+      state.push({ type: 'candidate-result', round: candidate.round, candidate });
+    });
+  }
+  if (state.signal.aborted) return stopped(state, 'while the best attempt ran against the full suite');
+  return finishUnfixed(state, stopReason);
+}
+
+/** How a candidate is run against the tests of this run (targets, then the full suite). */
+function checkContext(state: RunState, facts: BaselineFacts, signal: AbortSignal = state.signal): TestContext {
+  const { deps, options } = state;
+  return {
+    runner: deps.runner, targets: facts.targets, targetIds: facts.targetIds, timeout: facts.timeout, flakyRetries: options.flakyRetries,
+    fullBaseline: facts.fullBaseline, signal, now: () => deps.clock.now(),
+  };
+}
+
+/** The verified candidate with only the hunks its targets need; on a scratch-copy failure, as it was. */
+async function minimized(verified: TestedCandidate, ws: ScratchWorkspace, ctx: MinimizeContext, emitEvent: (e: LoopEvent) => void): Promise<TestedCandidate> {
+  try {
+    const candidate = await minimizeCandidate(verified.candidate, ws, ctx);
+    return { ...verified, candidate };
+  } catch (error) {
+    emitEvent({ type: 'log', level: 'warn', message: `could not check that each hunk of ${verified.candidate.id} is needed: ${(error as Error).message}` });
+    return verified;
+  }
 }
 
 /** Asks the proposer for candidates and screens each (rules, duplicates, syntax); returns those worth testing. */
@@ -127,10 +176,7 @@ async function testRound(
     pool[slot] ??= await deps.scratch.create();
     let result: TestedCandidate;
     try {
-      result = await testCandidate(candidate, pool[slot], {
-        runner: deps.runner, targets: facts.targets, targetIds: facts.targetIds, timeout: facts.timeout, flakyRetries: options.flakyRetries,
-        fullBaseline: facts.fullBaseline, baselineFailures: facts.failingTests, signal: roundSignal, now: () => deps.clock.now(),
-      });
+      result = await testCandidate(candidate, pool[slot], { ...checkContext(state, facts, roundSignal), baselineFailures: facts.failingTests });
     } catch (error) {
       if (roundSignal.aborted) return;
       // A copy that could not be written or reset is replaced; the candidate is recorded as not testable.

@@ -51,6 +51,8 @@ export interface RunState {
   readonly pool: ScratchWorkspace[];
   /** The best tested candidate so far, with the failures it leaves. */
   best?: TestedCandidate;
+  /** Every tested candidate that did not verify: what a best attempt is chosen from at the end. */
+  readonly attempts: TestedCandidate[];
   /** The round whose model calls `emit` adds to. */
   currentRound?: Round;
   /** Work started while the baseline runs (tree-sitter, scratch copies); awaited before the copies are disposed. */

@@ -128,8 +128,12 @@ export interface Candidate {
   full?: TestSummary;
   targetsPassed: number;
   targetsTotal: number;
-  /** Ids of tests that passed in the baseline and fail with this candidate. */
+  /** Ids of tests that passed in the baseline and fail, are skipped or are missing with this candidate. */
   newFailures: string[];
+  /** The new failures with no result at all in the full run (their file stopped loading, or they were not run). */
+  missingTests?: string[];
+  /** Why a candidate that passed its targets is not verified, when that is not just its new failures. */
+  notVerifiedReason?: string;
   /** Ids of target tests that still fail, with their failure messages. */
   remainingFailures: { id: string; message: string }[];
   /**
@@ -139,6 +143,26 @@ export interface Candidate {
   tests?: TestResult[];
   score: number;
   durationMs: number;
+  /** Set on a verified candidate once every hunk was shown to be needed (or the unneeded ones dropped). */
+  minimality?: Minimality;
+}
+
+/** The result of trying a verified candidate without each of its hunks (see minimality.ts). */
+export interface Minimality {
+  /** Hunks of the verified patch, and how many the target tests need (the patch the user gets). */
+  hunks: number;
+  kept: number;
+  /** Targeted runs the check took (at most one per hunk), and its time including the smaller patch's full run. */
+  targetRuns: number;
+  durationMs: number;
+  /** How each target test fails without the patch (from the baseline). */
+  targetsFailWithout: { id: string; on: 'assertion' | 'load error' | 'exception' }[];
+  /** The verified patch before hunks were dropped (set only when some were). */
+  originalDiff?: string;
+  /** Why hunks that looked unneeded were kept after all. */
+  note?: string;
+  /** The verdict in one line, as the CLI, panel and trace show it ("minimal: each of 2 hunks is needed; …"). */
+  summary: string;
 }
 
 /** A critique written after a round: what was tried, what the evidence proves, what to try next. */

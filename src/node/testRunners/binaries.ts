@@ -14,6 +14,16 @@ export function findPackageFile(dir: string, pkg: string, rel: string): string |
   }
 }
 
+/** The major version of an installed package (0 when it cannot be read), to drive each version as it allows. */
+export function majorVersion(dir: string, pkg: string): number {
+  const file = findPackageFile(dir, pkg, 'package.json');
+  try {
+    return Number(/^(\d+)\./.exec((JSON.parse(fs.readFileSync(file ?? '', 'utf8')) as { version?: string }).version ?? '')?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** The project's virtualenv interpreter (.venv or venv) if there is one, else `python3` from PATH. */
 export function findPython(dir: string): string {
   for (const venv of ['.venv', 'venv']) {

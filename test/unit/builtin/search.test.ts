@@ -112,7 +112,7 @@ describe('built-in critique', () => {
     });
     assert.strictEqual(text,
       'Round 1 tried 3 mutations (1 arithmetic, 1 comparison, 1 other) at src/range.js:4–8; 2 tested, 1 rejected before testing. ' +
-      'Closest: `<` → `<=` at src/range.js:4 (r1c2) made 2 of 3 failing tests pass without breaking any passing test it ran. ' +
+      'Closest: `<` → `<=` at src/range.js:4 (r1c2) made 2 of 3 failing tests pass (the rest of the suite was not run for it). ' +
       'Still failing with it: `sum of empty` — expected 0, got NaN. ' +
       'Next round: combine the 1 best partial fix with a second mutation, then test the next-ranked single mutations.');
   });
