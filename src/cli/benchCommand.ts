@@ -28,6 +28,9 @@ export const BENCH_USAGE = `Usage: reflect bench --suite FILE.jsonl [options]   
   --candidates N              built-in candidates per round (default 60)
   --round-seconds S           built-in seconds per round (default 28)
   --python PATH               Python interpreter for Python problems (default: python3's real executable)
+  --hidden-tests              show the engine only each problem's example test (HumanEvalFix example_test; else
+                              the first half of its assertions) and judge the fix with all of them: prints
+                              plausible vs correct and the overfit rate
   -h, --help                  show this help
 `;
 
@@ -48,6 +51,7 @@ interface BenchArgs {
   candidates: number;
   roundSeconds: number;
   python?: string;
+  hiddenTests: boolean;
 }
 
 /** Runs `reflect bench` with the arguments after "bench"; resolves to the exit code. */
@@ -80,12 +84,12 @@ async function runBenchmark(args: BenchArgs): Promise<number> {
   const settings: BenchSettings = {
     provider: args.provider === 'builtin' ? 'builtin' : openaiProvider(args),
     options, maxMsPerProblem: args.maxSeconds * 1000, candidatesPerRound: args.candidates, secondsPerRound: args.roundSeconds,
-    python, syntax: createSyntaxParser(),
+    python, syntax: createSyntaxParser(), hiddenTests: args.hiddenTests,
   };
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const providerLabel = args.provider === 'builtin' ? 'builtin' : `openai (${args.model})`;
-  process.stdout.write(`bench: ${problems.length} problems from ${args.suite}, provider ${providerLabel}, ${args.concurrency} at a time, ` +
+  process.stdout.write(`bench: ${problems.length} problems from ${args.suite}${args.hiddenTests ? ' (hidden tests: the engine sees the examples only)' : ''}, provider ${providerLabel}, ${args.concurrency} at a time, ` +
     `${os.cpus().length} cores\n${TABLE_HEADER}\n`);
   const started = Date.now();
   const results: ProblemResult[] = new Array(problems.length);
@@ -102,7 +106,7 @@ async function runBenchmark(args: BenchArgs): Promise<number> {
   const meta = {
     suite: path.basename(args.suite), provider: providerLabel, startedAt: new Date(started).toISOString(),
     machine: `${os.cpus().length} cores, node ${process.version}`,
-    settings: { rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, candidateTimeoutFactor: args.candidateTimeoutFactor, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
+    settings: { hiddenTests: args.hiddenTests, rounds: args.rounds, testTimeoutMs: args.testTimeoutMs, candidateTimeoutFactor: args.candidateTimeoutFactor, maxSeconds: args.maxSeconds, candidatesPerRound: args.candidates, roundSeconds: args.roundSeconds, concurrency: args.concurrency },
   };
   writeOutputs(args.out, meta, figures, done);
   process.stdout.write(`\n${figuresText(figures, providerLabel)}\nwrote ${path.join(args.out, 'results.json')}, summary.md, chart.svg\n`);
@@ -116,7 +120,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
     limit: { type: 'string' }, only: { type: 'string' }, concurrency: { type: 'string' }, out: { type: 'string' },
     language: { type: 'string' }, rounds: { type: 'string' }, 'test-timeout': { type: 'string' },
     'candidate-timeout-factor': { type: 'string' }, 'max-seconds': { type: 'string' }, candidates: { type: 'string' },
-    'round-seconds': { type: 'string' }, python: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'round-seconds': { type: 'string' }, python: { type: 'string' }, 'hidden-tests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) return 'help';
   const num = (flag: string, value: string | undefined, fallback: number, opts: { integer?: boolean; positive?: boolean } = {}) =>
@@ -140,6 +144,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
     candidates: num('--candidates', v.candidates, 60, { integer: true, positive: true }),
     roundSeconds: num('--round-seconds', v['round-seconds'], 28, { positive: true }),
     python: v.python,
+    hiddenTests: v['hidden-tests'] === true,
   };
 }
 

@@ -7,12 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { redactDeep, stripControlSequences, urlCredential } from '../core/outputSafety';
 import { redactSecrets, traceToMarkdown } from '../core/trace';
-import { DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
+import { Candidate, DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from '../node/applyChanges';
 import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
 import { createProgressPrinter } from './fixProgress';
+import { onStopSignals, signalExitCode } from './stopSignals';
 
 export const FIX_USAGE = `Usage: reflect fix [options]
 
@@ -95,12 +96,12 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   // exit hooks still kill the process groups and remove the copies).
   let interruptedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interruptedBy) process.exit(SIGNAL_EXIT[signal]);
+    if (interruptedBy) process.exit(signalExitCode(signal));
     interruptedBy = signal;
     process.stderr.write(`\nreflect: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; stopping the tests and the model…\n`);
     controller.abort();
   };
-  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  const stopListening = onStopSignals(onSignal);
   const secrets = secretsOf(provider, env);
   const printEvent = createProgressPrinter(process.stderr);
   // Model replies and test output are untrusted: no escape sequence of theirs reaches the terminal, no key either.
@@ -123,7 +124,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
       progress(next.value);
     }
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stopListening();
   }
 
   if (!result) return 2;
@@ -134,13 +135,10 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   return code;
 }
 
-/** Exit codes of the signals that stop a run (128 + the signal's number, as shells report them). */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Prints the outcome (diff or JSON on stdout, a one-line verdict on stderr), applies when asked; the exit code. */
 function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, interruptedBy: NodeJS.Signals | undefined): number {
-  if (interruptedBy) return SIGNAL_EXIT[interruptedBy];
+  if (interruptedBy) return signalExitCode(interruptedBy);
   if (result.status === 'cancelled') return 130;
   if (result.status === 'error') {
     process.stderr.write(`reflect fix: ${stripControlSequences(result.error ?? result.stopReason)}\n`);
@@ -156,34 +154,54 @@ function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, i
     }
     applied = true;
   }
+  const unverified = result.status !== 'verified' && result.best ? bestAttemptLabel(result.best) : undefined;
   if (args.json) {
     process.stdout.write(`${JSON.stringify(jsonSummary(result, trace, applied))}\n`);
   } else if (result.patch) {
     // On a terminal the diff is shown without control characters; in a pipe it is exactly what --apply writes.
     const patch = process.stdout.isTTY ? stripControlSequences(result.patch) : result.patch;
-    process.stdout.write(patch.endsWith('\n') ? patch : `${patch}\n`);
+    // An unverified patch carries its label in the output itself, so a redirected file says what it is.
+    const label = unverified ? `${unverified.map((l) => `# ${l}`).join('\n')}\n` : '';
+    process.stdout.write(`${label}${patch.endsWith('\n') ? patch : `${patch}\n`}`);
   }
-  if (result.status === 'improved' && result.best && !args.json) {
-    const b = result.best;
-    process.stderr.write(`reflect: the change above is the best attempt, NOT a verified fix (${b.targetsPassed}/${b.targetsTotal} target tests pass${b.newFailures.length ? `, breaks ${b.newFailures.length} other test(s)` : ''}); nothing was written\n`);
-  }
+  if (unverified && !args.json) process.stderr.write(`reflect: ${unverified.join('\n  ')}\nreflect: nothing was written\n`);
   if (result.outsideChanges?.length) {
     process.stderr.write(`reflect: WARNING: ${outsideChangesMessage(result.outsideChanges)}\n`);
   }
   if (result.status === 'verified') {
+    if (result.best?.minimality) process.stderr.write(`reflect: ${result.best.minimality.summary}\n`);
     process.stderr.write(applied ? `reflect: the fix was written to ${result.files.join(', ')}\n` : 'reflect: verified fix above; Reflect wrote nothing to your project (pass --apply to write it)\n');
     return 0;
   }
   return result.status === 'nothing-to-fix' ? 0 : 1;
 }
 
-/** What `--json` prints: the fields the issue names, plus why the run stopped and whether the fix was written. */
+/** How an unverified best attempt is labelled: never "the fix"; its new failures (from a full run) listed. */
+export function bestAttemptLabel(b: Candidate): string[] {
+  const lines = [`BEST ATTEMPT, NOT A FIX: ${b.targetsPassed}/${b.targetsTotal} target tests pass with it`];
+  if (!b.full) lines.push('it was not run against the full suite (the run stopped first), so what else it breaks is unknown');
+  else if (b.newFailures.length === 0) lines.push('on the full suite it breaks no test that passed before');
+  else {
+    const missing = new Set(b.missingTests ?? []);
+    lines.push(`on the full suite it BREAKS ${b.newFailures.length} test(s) that passed before:`);
+    for (const id of b.newFailures) lines.push(`  ${id}${missing.has(id) ? ' (missing from the run: its file no longer loads, or it was not run)' : ''}`);
+  }
+  if (b.notVerifiedReason) lines.push(`not verified: ${b.notVerifiedReason}`);
+  return lines;
+}
+
+/** What `--json` prints: status, rounds, patch, files, tokens, time, plus why the run stopped and whether the fix was written. */
 function jsonSummary(result: RunResult, trace: Trace | undefined, applied: boolean): object {
   return {
     status: result.status, rounds: trace?.rounds.length ?? 0, patch: result.patch, files: result.files,
     tokens: { prompt: result.tokens.prompt, completion: result.tokens.completion }, durationMs: result.durationMs,
     stopReason: result.stopReason, applied, ...(result.error ? { error: result.error } : {}),
     ...(result.outsideChanges ? { outsideChanges: result.outsideChanges } : {}),
+    ...(result.best?.minimality ? { minimality: result.best.minimality.summary } : {}),
+    ...(result.best && result.status !== 'verified' ? { bestAttempt: {
+      verified: false, targetsPassed: result.best.targetsPassed, targetsTotal: result.best.targetsTotal, fullSuiteRun: result.best.full !== undefined,
+      newFailures: result.best.newFailures, ...(result.best.missingTests ? { missingTests: result.best.missingTests } : {}),
+    } } : {}),
   };
 }
 

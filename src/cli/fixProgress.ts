@@ -2,7 +2,7 @@
  * Live progress of `reflect fix` on stderr: the baseline, each round's streamed token count, candidate verdicts
  * and the critique text. On a terminal the token counter updates in place; in a pipe only whole lines are written.
  */
-import type { LoopEvent } from '../core/types';
+import type { Candidate, LoopEvent } from '../core/types';
 
 interface Output {
   write(text: string): boolean;
@@ -61,10 +61,18 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
           line(`  ${c.id} rejected: ${c.rejectReason}`);
           break;
         }
+        // The verified candidate comes once more after the check that each of its hunks is needed.
+        if (c.minimality) {
+          line(`  ${c.id} ${c.minimality.summary}`);
+          break;
+        }
+        // A best attempt is run against the full suite at the end of a run that verified nothing.
+        const prefix = c.full && (c.status === 'improved' || c.status === 'failed') ? 'as the best attempt, on the full suite: ' : '';
         const detail = c.status === 'verified'
           ? 'passes the target tests and the full suite'
-          : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${c.newFailures.join(', ')}` : ''}`;
-        line(`  ${c.id} ${c.status}: ${detail} — ${c.summary}`);
+          : `${c.targetsPassed}/${c.targetsTotal} target tests pass${c.newFailures.length ? `; breaks ${brokenText(c)}` : ''}`;
+        line(`  ${c.id} ${c.status}: ${prefix}${detail} — ${c.summary}`);
+        if (c.notVerifiedReason) line(`      not verified: ${c.notVerifiedReason}`);
         if (roundSize <= 5) for (const f of c.remainingFailures.slice(0, 3)) line(`      still failing ${f.id}: ${oneLine(f.message)}`);
         break;
       }
@@ -84,6 +92,12 @@ export function createProgressPrinter(out: Output): (event: LoopEvent) => void {
         break;
     }
   };
+}
+
+/** The tests a candidate broke, those that vanished from the run marked so. */
+export function brokenText(c: Pick<Candidate, 'newFailures' | 'missingTests'>): string {
+  const missing = new Set(c.missingTests ?? []);
+  return c.newFailures.map((id) => (missing.has(id) ? `${id} (missing from the run: its file no longer loads, or it was not run)` : id)).join(', ');
 }
 
 /** A failure message on one line: assertion libraries put the telling part after a generic first line. */

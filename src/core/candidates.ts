@@ -123,14 +123,13 @@ export async function testCandidate(candidate: Candidate, ws: ScratchWorkspace, 
     ctx.timeout.observe(targeted);
     const passedAll = ctx.targetIds.every((id) => targeted.tests.some((t) => t.id === id && (t.status === 'passed' || t.status === 'flaky')));
     let full: TestReport | undefined;
-    let baselinePassing: Set<string> | undefined;
+    let baseline: TestReport | undefined;
     if (passedAll && !ctx.signal.aborted) {
-      const baseline = await ctx.fullBaseline();
-      baselinePassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
+      baseline = await ctx.fullBaseline();
       full = await ctx.runner.run({ root: ws.root, timeoutMs: ctx.timeout.current(), flakyRetries: ctx.flakyRetries, signal: ctx.signal, onProgress: ctx.onProgress });
       ctx.timeout.observe(full);
     }
-    const verdict = judgeCandidate(ctx.targetIds, targeted, full, baselinePassing, new Map((ctx.baselineFailures ?? []).map((t) => [t.id, t])));
+    const verdict = judgeCandidate(ctx.targetIds, targeted, full, baseline, new Map((ctx.baselineFailures ?? []).map((t) => [t.id, t])));
     const tested: Candidate = {
       ...candidate,
       ...verdict,

@@ -9,7 +9,7 @@ import type { SourceFiles, SyntaxParser } from './ports';
 import type { TestResult } from './types';
 import { unitsUnderTest, type FileInfo } from './contextUnits';
 import { createModuleResolver } from './moduleResolver';
-import { outlineSource } from './sourceOutline';
+import { createFileLoader, testBlockOf } from './testReach';
 
 export interface ContextInput {
   failures: TestResult[];
@@ -43,12 +43,7 @@ const KIND_TITLE: Record<string, string> = { class: 'Class', method: 'Method', f
 
 /** Builds the context text for `failures` within `tokenBudget`. */
 export async function buildContext(input: ContextInput): Promise<BuiltContext> {
-  const cache = new Map<string, Promise<FileInfo | undefined>>();
-  const load = (p: string) => {
-    let f = cache.get(p);
-    if (!f) cache.set(p, (f = loadFile(p, input.files, input.syntax)));
-    return f;
-  };
+  const load = createFileLoader(input.files, input.syntax);
   const sections: Section[] = [];
   const add = (s: Omit<Section, 'order'>) => sections.push({ ...s, order: sections.length });
   const quoted = new Set<string>();
@@ -57,7 +52,7 @@ export async function buildContext(input: ContextInput): Promise<BuiltContext> {
     add({ rank: 0, text: evidence(failure) });
     // The test file may be unreadable (another language, deleted): the stack still leads to the source.
     const testFile = await load(failure.file);
-    const block = testFile && testBlock(testFile, failure);
+    const block = testFile && testBlockOf(testFile, failure);
     if (testFile && block) add({ rank: 1, text: excerpt(testFile, block.startRow, block.endRow, `Test \`${block.name}\``), file: testFile.path });
     const units = await unitsUnderTest({ failure, testFile, block, load, resolver, isTestFile: input.isTestFile ?? (() => false) });
     for (const { file, def, why, marks, depth } of units) {
@@ -69,19 +64,6 @@ export async function buildContext(input: ContextInput): Promise<BuiltContext> {
     }
   }
   return fitBudget(sections, Math.max(0, input.tokenBudget) * 4);
-}
-
-async function loadFile(p: string, files: SourceFiles, syntax: SyntaxParser): Promise<FileInfo | undefined> {
-  let text: string | undefined;
-  try {
-    text = await files.read(p);
-  } catch {
-    return undefined;
-  }
-  if (text === undefined) return undefined;
-  const language = syntax.languageOf(p);
-  const outline = language ? await outlineSource(language, text, syntax) : undefined;
-  return { path: p, lines: text.split(/\r?\n/), language, outline };
 }
 
 function evidence(f: TestResult): string {
@@ -98,23 +80,6 @@ function evidence(f: TestResult): string {
   const known = [f.file, ...failure.frames.map((fr) => fr.file), ...(failure.location ? [failure.location.file] : [])];
   if (stack.length) out.push(`Stack:\n${stack.map((l) => `  ${relativize(l.trim(), known)}`).join('\n')}`);
   return out.join('\n');
-}
-
-function testBlock(file: FileInfo, f: TestResult): { name: string; startRow: number; endRow: number } | undefined {
-  const tests = file.outline?.tests ?? [];
-  const row = f.failure?.location?.file === f.file ? f.failure.location.line - 1 : undefined;
-  if (row !== undefined) {
-    const around = tests.filter((t) => t.startRow <= row && row <= t.endRow).sort((a, b) => (a.endRow - a.startRow) - (b.endRow - b.startRow))[0];
-    if (around) return around;
-  }
-  const last = lastSegment(f.name);
-  const byName = tests.find((t) => t.name === f.name) ?? tests.find((t) => lastSegment(t.name) === last);
-  if (byName) return byName;
-  return row === undefined ? undefined : { name: f.name, startRow: Math.max(0, row - 5), endRow: Math.min(file.lines.length - 1, row + 5) };
-}
-
-function lastSegment(name: string): string {
-  return name.split(/ > |::/).pop()!.replace(/\[.*\]$/, '').trim();
 }
 
 /** The row where the comment block right above `row` starts (JSDoc, `//` or `#` lines), or `row`. */

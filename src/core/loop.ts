@@ -3,10 +3,12 @@
  * in its own scratch copy (targets, then the full suite) → keep the best so far → critique citing the evidence →
  * remember → retry. Stops on the tests' verdict, never on the model's. One async generator of typed events.
  */
+import { bestCheckedAttempt } from './bestAttempt';
 import { addUsage, budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, TestedCandidate, ValidateChanges } from './candidates';
 import { createEventQueue, forEachBounded } from './events';
 import { recordLesson, relevantLessons } from './lessons';
+import { minimizeCandidate, type MinimizeContext } from './minimality';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
 import { ModelError } from './ports';
 import { failureSignature, isBetter, isFailing } from './scoring';
@@ -174,6 +176,21 @@ async function runSession(
     const getFullBaseline = () => (fullBaseline ??= deps.runner.run({ root: pool[0].root, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal })
       .then((report) => { timeout.observe(report); return report; }));
     if (options.only) await getFullBaseline();
+    /** Every tested candidate that did not verify: what a best attempt is chosen from at the end. */
+    const attempts: TestedCandidate[] = [];
+    /** Ends a run without a verified fix; the best attempt offered has been run against the full suite. */
+    const finishUnverified = async (stopReason: string): Promise<RunResult> => {
+      if (attempts.length && !signal.aborted) {
+        const ctx = { runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries, fullBaseline: getFullBaseline, signal, now: () => clock.now() };
+        best = await bestCheckedAttempt(attempts, pool[0], ctx, (candidate) => {
+          const round = trace.rounds[candidate.round - 1];
+          if (round) round.candidates[candidate.index] = candidate;
+          push({ type: 'candidate-result', round: candidate.round, candidate });
+        });
+      }
+      if (signal.aborted) return stopped('while the best attempt ran against the full suite');
+      return finish(best ? 'improved' : 'no-fix', stopReason);
+    };
 
     const lessons: Lesson[] = deps.lessons ? await relevantLessons(deps.lessons, failingTests, emit) : [];
     const memory: Reflection[] = [];
@@ -184,7 +201,7 @@ async function runSession(
 
     for (let index = 1; index <= options.rounds; index++) {
       const budget = budgetExceeded(options, totals, clock.now() - started);
-      if (budget) return finish(best ? 'improved' : 'no-fix', budget);
+      if (budget) return await finishUnverified(budget);
       const roundStart = clock.now();
       const round: Round = { index, candidates: [], calls: [], tokens: { prompt: 0, completion: 0 }, durationMs: 0 };
       currentRound = round;
@@ -200,7 +217,7 @@ async function runSession(
       if (signal.aborted) return stopped(`while the proposer was working (round ${index})`);
       if (proposals.length === 0) {
         endRound(round, roundStart, clock, push);
-        return finish(best ? 'improved' : 'no-fix', 'the proposer had nothing more to try');
+        return await finishUnverified('the proposer had nothing more to try');
       }
 
       const toTest: Candidate[] = [];
@@ -227,14 +244,15 @@ async function runSession(
       // Once a candidate is verified, the ones still being tested are stopped: their results would change nothing.
       const roundDone = new AbortController();
       const roundSignal = AbortSignal.any([signal, roundDone.signal]);
+      const testContext = {
+        runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
+        fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
+      };
       await forEachBounded(toTest, options.concurrency, () => verified !== undefined || signal.aborted, async (candidate, slot) => {
         pool[slot] ??= await deps.scratch.create();
         let result: TestedCandidate;
         try {
-          result = await testCandidate(candidate, pool[slot], {
-            runner: deps.runner, targets, targetIds, timeout, flakyRetries: options.flakyRetries,
-            fullBaseline: getFullBaseline, baselineFailures: failingTests, signal: roundSignal, now: () => clock.now(),
-          });
+          result = await testCandidate(candidate, pool[slot], testContext);
         } catch (error) {
           if (roundSignal.aborted) return;
           // A copy that could not be written or reset is replaced; the candidate is recorded as not testable.
@@ -257,6 +275,7 @@ async function runSession(
       });
       if (signal.aborted) return stopped(`during round ${index}`);
 
+      for (const entry of tested.values()) if (entry.candidate.status !== 'verified') attempts.push(entry);
       const closest = closestTested(round.candidates, tested);
       for (const candidate of round.candidates) {
         const entry = tested.get(candidate.id);
@@ -264,6 +283,11 @@ async function runSession(
       }
       if (best && best.candidate.round === index) round.bestCandidateId = best.candidate.id;
       if (verified) {
+        verified = await minimized(verified, pool[0], { ...testContext, signal, baselineFailures: failingTests, diff: deps.diff ?? diffOfChanges }, emit);
+        if (signal.aborted) return stopped(`while checking that each hunk of ${verified.candidate.id} is needed`);
+        // The round shows the patch the user gets; its minimality record keeps the verified original.
+        round.candidates[verified.candidate.index] = verified.candidate;
+        push({ type: 'candidate-result', round: index, candidate: verified.candidate });
         best = verified;
         round.bestCandidateId = verified.candidate.id;
         endRound(round, roundStart, clock, push);
@@ -290,10 +314,10 @@ async function runSession(
         push({ type: 'reflection', round: index, reflection });
       }
       endRound(round, roundStart, clock, push);
-      if (stagnated) return finish(best ? 'improved' : 'no-fix', `the same tests failed the same way in rounds ${index - 1} and ${index}`);
-      if (budgetNow) return finish(best ? 'improved' : 'no-fix', budgetNow);
+      if (stagnated) return await finishUnverified(`the same tests failed the same way in rounds ${index - 1} and ${index}`);
+      if (budgetNow) return await finishUnverified(budgetNow);
     }
-    return finish(best ? 'improved' : 'no-fix', `no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
+    return await finishUnverified(`no candidate passed every target test and the full suite within ${options.rounds} round(s)`);
   } catch (error) {
     if (signal.aborted) return stopped('');
     const message = error instanceof Error ? error.message : String(error);
@@ -305,6 +329,17 @@ async function runSession(
     currentRound = undefined;
     await warming;
     await Promise.all(pool.filter(Boolean).map((ws) => ws.dispose().catch(() => undefined)));
+  }
+}
+
+/** The verified candidate with only the hunks its targets need; on a scratch-copy failure, as it was. */
+async function minimized(verified: TestedCandidate, ws: ScratchWorkspace, ctx: MinimizeContext, emit: (e: LoopEvent) => void): Promise<TestedCandidate> {
+  try {
+    const candidate = await minimizeCandidate(verified.candidate, ws, ctx);
+    return { ...verified, candidate };
+  } catch (error) {
+    emit({ type: 'log', level: 'warn', message: `could not check that each hunk of ${verified.candidate.id} is needed: ${(error as Error).message}` });
+    return verified;
   }
 }
 

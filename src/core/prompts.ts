@@ -111,6 +111,8 @@ export function renderCriticPrompt(input: CriticPromptInput): string {
     else out.push(`Target tests passed: ${c.targetsPassed}/${c.targetsTotal}`);
     for (const w of c.warnings ?? []) out.push(`Warning: ${w}`);
     if (c.newFailures.length) out.push(`Broke tests that passed before: ${c.newFailures.join(', ')}`);
+    if (c.missingTests?.length) out.push(`Of these, missing from the run (their file no longer loads, or they were not run): ${c.missingTests.join(', ')}`);
+    if (c.notVerifiedReason) out.push(`Not verified: ${c.notVerifiedReason}`);
     if (c.diff) out.push('```diff', truncateToTokens(c.diff.trim(), 800), '```');
     out.push('');
   }

@@ -9,29 +9,30 @@ export function isFailing(test: TestResult): boolean {
   return test.status === 'failed' || test.status === 'timedOut';
 }
 
-/** Ids of the failing tests of a report; a run that produced no results at all counts every expected id failing. */
-export function failingIds(report: TestReport): string[] {
-  return report.tests.filter(isFailing).map((t) => t.id);
-}
-
 /** What the targeted and full runs of one candidate say. */
 export interface CandidateVerdict {
   status: CandidateStatus;
   targetsPassed: number;
   newFailures: string[];
+  /** The new failures that are missing from the full run (the file stopped loading, or the test was not run). */
+  missingTests?: string[];
+  /** Why a candidate that passed its targets is not verified (a full run that crashed, lost tests …). */
+  notVerifiedReason?: string;
   remainingFailures: { id: string; message: string }[];
   score: number;
 }
 
 /**
- * Judges a candidate from its targeted run (and its full-suite run, when it passed its targets).
- * A target missing from the targeted report (e.g. the file no longer loads) counts as failing.
+ * Judges a candidate from its targeted run (and its full-suite run, when it passed its targets), test by test
+ * against the baseline's full run. A target missing from the targeted report (e.g. the file no longer loads)
+ * counts as failing; a test that passed at the baseline and fails, is skipped or is missing from the full run is
+ * a new failure; a full run with fewer tests than the baseline never verifies.
  */
 export function judgeCandidate(
   targets: string[],
   targeted: TestReport,
   full: TestReport | undefined,
-  baselinePassing: ReadonlySet<string> | undefined,
+  baseline: TestReport | undefined,
   baselineFailures: ReadonlyMap<string, TestResult> = new Map(),
 ): CandidateVerdict {
   const byId = new Map(targeted.tests.map((t) => [t.id, t]));
@@ -43,6 +44,8 @@ export function judgeCandidate(
     }
   }
   const targetsPassed = targets.length - remainingFailures.length;
+  const { newFailures, missingTests } = full && baseline ? brokenSince(baseline, full) : { newFailures: [], missingTests: [] };
+  const notVerifiedReason = full && baseline && targetsPassed === targets.length ? fullRunProblem(targets, baseline, full) : undefined;
   // Below the level of whole tests: a still-failing target whose actual value moved toward the expected one.
   let closer = 0;
   for (const f of remainingFailures) {
@@ -50,16 +53,48 @@ export function judgeCandidate(
     const now = byId.get(f.id)?.failure;
     if (before && now) closer += progressToward(before, now);
   }
-  const newFailures = full && baselinePassing ? full.tests.filter((t) => isFailing(t) && baselinePassing.has(t.id)).map((t) => t.id) : [];
-  // A full run that produced no results (crash, timeout) cannot verify anything.
-  const fullBroken = full !== undefined && (full.error !== undefined || full.timedOut);
   let status: CandidateStatus;
-  if (targetsPassed === targets.length && full && !fullBroken && newFailures.length === 0) status = 'verified';
+  if (targetsPassed === targets.length && full && !notVerifiedReason && newFailures.length === 0) status = 'verified';
   else if (targetsPassed === targets.length) status = 'passed-targets';
   else if ((targetsPassed > 0 || closer > 0) && newFailures.length === 0) status = 'improved';
   else status = 'failed';
   const partial = status === 'improved' ? Math.round((PARTIAL_WEIGHT * closer) / Math.max(1, targets.length)) : 0;
-  return { status, targetsPassed, newFailures, remainingFailures, score: scoreOf(status, targetsPassed, targets.length, newFailures.length) + partial };
+  return {
+    status, targetsPassed, newFailures, ...(missingTests.length ? { missingTests } : {}), ...(notVerifiedReason ? { notVerifiedReason } : {}),
+    remainingFailures, score: scoreOf(status, targetsPassed, targets.length, newFailures.length) + partial,
+  };
+}
+
+/**
+ * The tests that passed at the baseline and do not pass in `after` (failed, timed out, skipped or missing), in
+ * the baseline's order; `missingTests` are those with no result at all.
+ */
+export function brokenSince(baseline: TestReport, after: TestReport): { newFailures: string[]; missingTests: string[] } {
+  const now = new Map(after.tests.map((t) => [t.id, t]));
+  const newFailures: string[] = [];
+  const missingTests: string[] = [];
+  for (const t of baseline.tests) {
+    if (t.status !== 'passed') continue;
+    const result = now.get(t.id);
+    if (!result) missingTests.push(t.id);
+    if (!result || isFailing(result) || result.status === 'skipped') newFailures.push(t.id);
+  }
+  return { newFailures, missingTests };
+}
+
+/** Why a full run whose targets passed cannot verify: no results, fewer tests than the baseline, a target failing. */
+function fullRunProblem(targets: string[], baseline: TestReport, full: TestReport): string | undefined {
+  if (full.error !== undefined) return `the full suite could not run: ${full.error}`;
+  if (full.timedOut) return 'the full suite timed out';
+  if (full.tests.length < baseline.tests.length) {
+    return `the full suite ran ${full.tests.length} test(s), the baseline ${baseline.tests.length}: tests disappeared`;
+  }
+  const byId = new Map(full.tests.map((t) => [t.id, t]));
+  const failing = targets.filter((id) => {
+    const t = byId.get(id);
+    return t !== undefined && (isFailing(t) || t.status === 'skipped');
+  });
+  return failing.length ? `target test(s) fail in the full suite: ${failing.join(', ')}` : undefined;
 }
 
 /** Score points (of 100 per target) that a still-failing target can earn by getting closer to its expected value. */

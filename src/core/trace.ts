@@ -88,8 +88,11 @@ function roundToMarkdown(round: Round): string[] {
     if (c.rationale) out.push(`> ${c.rationale.split('\n').join('\n> ')}`, '');
     out.push(fence('diff', c.diff));
     if (c.warnings?.length) out.push('', 'Warnings:', ...c.warnings.map((w) => `- ${w}`));
+    if (c.minimality) out.push('', c.minimality.summary);
+    if (c.minimality?.originalDiff) out.push('', 'As verified, before the unneeded hunks were dropped:', '', fence('diff', c.minimality.originalDiff));
     if (c.remainingFailures.length) out.push('', 'Still failing:', ...c.remainingFailures.map((f) => `- \`${f.id}\`: ${oneLine(f.message)}`));
-    if (c.newFailures.length) out.push('', 'Broke:', ...c.newFailures.map((id) => `- \`${id}\``));
+    if (c.newFailures.length) out.push('', 'Broke:', ...c.newFailures.map((id) => `- \`${id}\`${c.missingTests?.includes(id) ? ' (missing from the run)' : ''}`));
+    if (c.notVerifiedReason) out.push('', `Not verified: ${c.notVerifiedReason}`);
   }
   if (round.reflection) {
     const r = round.reflection;

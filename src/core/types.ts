@@ -1,7 +1,7 @@
 /**
  * Plain, serialisable data shared by the engine and every front end (extension, CLI, benchmark).
  * Conventions: paths are workspace-relative with forward slashes; `line` is 1-based wherever it appears
- * in test evidence (it is what test tools print); `Position` in edits is 0-based (line and character).
+ * in test evidence (it is what test tools print).
  */
 import type { ProtectedRule } from './protectedPaths';
 
@@ -72,12 +72,6 @@ export interface TestSelector {
   name?: string;
 }
 
-/** 0-based position (line, character), as in LSP and VS Code. */
-export interface Position {
-  line: number;
-  character: number;
-}
-
 /** The new content of one workspace file a candidate changes. `before` is what the engine started from. */
 export interface FileChange {
   path: string;
@@ -134,8 +128,12 @@ export interface Candidate {
   full?: TestSummary;
   targetsPassed: number;
   targetsTotal: number;
-  /** Ids of tests that passed in the baseline and fail with this candidate. */
+  /** Ids of tests that passed in the baseline and fail, are skipped or are missing with this candidate. */
   newFailures: string[];
+  /** The new failures with no result at all in the full run (their file stopped loading, or they were not run). */
+  missingTests?: string[];
+  /** Why a candidate that passed its targets is not verified, when that is not just its new failures. */
+  notVerifiedReason?: string;
   /** Ids of target tests that still fail, with their failure messages. */
   remainingFailures: { id: string; message: string }[];
   /**
@@ -145,6 +143,26 @@ export interface Candidate {
   tests?: TestResult[];
   score: number;
   durationMs: number;
+  /** Set on a verified candidate once every hunk was shown to be needed (or the unneeded ones dropped). */
+  minimality?: Minimality;
+}
+
+/** The result of trying a verified candidate without each of its hunks (see minimality.ts). */
+export interface Minimality {
+  /** Hunks of the verified patch, and how many the target tests need (the patch the user gets). */
+  hunks: number;
+  kept: number;
+  /** Targeted runs the check took (at most one per hunk), and its time including the smaller patch's full run. */
+  targetRuns: number;
+  durationMs: number;
+  /** How each target test fails without the patch (from the baseline). */
+  targetsFailWithout: { id: string; on: 'assertion' | 'load error' | 'exception' }[];
+  /** The verified patch before hunks were dropped (set only when some were). */
+  originalDiff?: string;
+  /** Why hunks that looked unneeded were kept after all. */
+  note?: string;
+  /** The verdict in one line, as the CLI, panel and trace show it ("minimal: each of 2 hunks is needed; …"). */
+  summary: string;
 }
 
 /** A critique written after a round: what was tried, what the evidence proves, what to try next. */

@@ -1,19 +1,8 @@
 /**
- * Unified diffs of candidates (for traces, prompts and the CLI) and per-hunk views of one file's change (for the
- * editor's inline review, where the user accepts or rejects each hunk).
+ * Per-hunk views of one file's change, for the editor's inline review (the person accepts or rejects each hunk).
+ * A candidate's whole unified diff is `diffOfChanges` (candidates.ts).
  */
-import { createTwoFilesPatch, diffArrays } from 'diff';
-import type { FileChange } from './types';
-
-/** A unified diff of all changes: `a/` and `b/` prefixes, 3 lines of context, unchanged files left out. */
-export function unifiedDiff(changes: FileChange[]): string {
-  return changes
-    .filter((c) => c.before !== c.after)
-    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before, c.after, undefined, undefined, { context: 3 })
-      // jsdiff starts each patch with a line of '=' that git and patch do not expect.
-      .replace(/^=+\n/, ''))
-    .join('');
-}
+import { diffArrays } from 'diff';
 
 /** One changed region of a file. Line numbers are 0-based; `oldStart` counts in `before`, `newStart` in `after`. */
 export interface FileHunk {
@@ -33,23 +22,6 @@ export function fileHunks(before: string, after: string): FileHunk[] {
     oldStart: h.oldStart, oldLines: h.removed.length, newStart: h.newStart, newLines: h.added.length,
     removed: h.removed.map(stripEol), added: h.added.map(stripEol),
   }));
-}
-
-/**
- * `before` with only the hunks at `acceptedIndexes` (indexes into `fileHunks(before, after)`) applied.
- * Accepting every hunk gives `after`; accepting none gives `before`. Line endings are kept as they are.
- */
-export function applyHunks(before: string, after: string, acceptedIndexes: number[]): string {
-  const accepted = new Set(acceptedIndexes);
-  const lines = splitLines(before);
-  const out: string[] = [];
-  let pos = 0;
-  rawHunks(before, after).forEach((h, k) => {
-    out.push(...lines.slice(pos, h.oldStart), ...(accepted.has(k) ? h.added : h.removed));
-    pos = h.oldStart + h.removed.length;
-  });
-  out.push(...lines.slice(pos));
-  return out.join('');
 }
 
 interface RawHunk {

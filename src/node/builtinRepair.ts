@@ -2,17 +2,13 @@
  * The built-in repair engine for Node: the editor-free proposer and critic of src/core/builtin, with line
  * coverage from V8 (NODE_V8_COVERAGE) for node:test projects where it costs one extra test run.
  */
-import type { Critic, Proposer, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
+import type { Critic, Proposer, TestRunner } from '../core/ports';
 import { createBuiltinCritic } from '../core/builtin/critique';
 import { createBuiltinProposer, type BuiltinBudget } from '../core/builtin/proposer';
 import { coverageHints } from './coverage';
 
 export interface BuiltinRepairEnv {
-  /** Absolute path of the workspace (never written: coverage runs in a scratch copy or not at all). */
-  root: string;
   runner: TestRunner;
-  syntax: SyntaxParser;
-  files: SourceFiles;
   /** Per test run, in milliseconds. */
   timeoutMs: number;
   budget?: BuiltinBudget;

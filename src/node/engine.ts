@@ -1,7 +1,7 @@
 /**
  * Composition root shared by the CLI, the benchmark and the extension: wires the Node implementations of the
  * ports (test runner, scratch workspaces, source files, tree-sitter, model or built-in proposer, lessons) to the
- * editor-free loop. (Signature fixed; implementation owned by the loop work.)
+ * editor-free loop. The one place a run is put together.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { createModelCritic } from '../core/modelCritic';
 import { createModelProposer } from '../core/modelProposer';
 import { createHybridProposer } from '../core/hybridProposer';
 import type { ChatModel, Critic, LessonStore, Proposer, ScratchProvider, SourceFiles, SyntaxParser, TestRunner } from '../core/ports';
+import type { BuiltinBudget } from '../core/builtin/proposer';
 import { isTestFile } from '../core/testFiles';
 import { redactDeep, urlCredential, withoutUrlCredentials } from '../core/outputSafety';
 import { createTrace, newRunId } from '../core/trace';
@@ -25,19 +26,23 @@ import { createTestRunner } from './testRunners/createTestRunner';
 import { changedSince, snapshotTree, type TreeSnapshot } from './treeCheck';
 import { createSyntaxParser } from './treeSitter';
 
-/** Which engine proposes fixes and writes critiques. */
-export type ProviderConfig =
-  | { kind: 'builtin' }
+/** A language model that proposes fixes and writes critiques. */
+export type ModelProviderConfig =
   | {
     kind: 'openai'; baseURL: string; model: string; criticModel?: string; apiKey?: string; requestTimeoutMs?: number;
-    /** Environment variable named in "key refused" messages (default OPENAI_API_KEY). Added by the loop work. */
+    /** Environment variable named in "key refused" messages (default OPENAI_API_KEY). */
     apiKeyEnv?: string;
   }
   /** Any ChatModel (e.g. the VS Code LM API); `critic` defaults to `actor`. */
-  | { kind: 'chat'; label: string; actor: ChatModel; critic?: ChatModel }
+  | { kind: 'chat'; label: string; actor: ChatModel; critic?: ChatModel };
+
+/** Which engine proposes fixes and writes critiques. */
+export type ProviderConfig =
+  /** The built-in engine; `budget` (the benchmark's) overrides its candidates and seconds per round. */
+  | { kind: 'builtin'; budget?: BuiltinBudget }
+  | ModelProviderConfig
   /** Hybrid: a quick built-in pass first, its best near-miss handed to the model as evidence. */
-  | { kind: 'hybrid'; model: Exclude<ProviderConfig, { kind: 'builtin' } | { kind: 'hybrid' } | { kind: 'custom' }> }
-  | { kind: 'custom'; label: string; proposer: Proposer; critic: Critic };
+  | { kind: 'hybrid'; model: ModelProviderConfig };
 
 export interface EngineSetup {
   /** Absolute path of the user's workspace folder. */
@@ -203,8 +208,6 @@ interface BuiltinEnv {
 
 async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise<ProviderParts> {
   switch (provider.kind) {
-    case 'custom':
-      return { proposer: provider.proposer, critic: provider.critic, label: provider.label };
     case 'chat':
       return {
         ...modelParts(provider.actor, provider.critic ?? provider.actor, env.syntax),
@@ -228,7 +231,7 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
     }
     case 'builtin': {
       const { createBuiltinRepair } = await import('./builtinRepair');
-      return { ...createBuiltinRepair(builtinRepairEnv(env, 'builtin')), label: 'builtin' };
+      return { ...createBuiltinRepair({ ...builtinRepairEnv(env, 'builtin'), budget: provider.budget }), label: 'builtin' };
     }
     case 'hybrid': {
       const { createBuiltinRepair } = await import('./builtinRepair');
@@ -241,7 +244,7 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
 
 function builtinRepairEnv(env: BuiltinEnv, source: 'builtin' | 'hybrid') {
   return {
-    root: env.root, runner: env.runner, syntax: env.syntax, files: env.files, timeoutMs: env.options.testTimeoutMs,
+    runner: env.runner, timeoutMs: env.options.testTimeoutMs,
     concurrency: env.options.concurrency, source,
     // Coverage runs happen in a scratch copy of their own, never in the user's folder.
     coverageRoot: async () => {

@@ -28,7 +28,7 @@ export function lmChatModel(model: vscode.LanguageModelChat): ChatModel {
     async complete(request: ChatRequest): Promise<ChatResult> {
       const started = Date.now();
       const cancel = new vscode.CancellationTokenSource();
-      // The one place AbortSignal (core) meets CancellationToken (editor).
+      // The editor's CancellationToken becomes the core's AbortSignal here (and in the run controller).
       const onAbort = () => cancel.cancel();
       request.signal?.addEventListener('abort', onAbort, { once: true });
       try {

@@ -36,6 +36,8 @@ export function toCandidateView(c: Candidate): CandidateView {
   if (c.rejectReason !== undefined) view.rejectReason = c.rejectReason;
   if (c.rejectRule !== undefined) view.rejectRule = c.rejectRule;
   if (c.warnings?.length) view.warnings = c.warnings;
+  if (c.missingTests?.length) view.missingTests = c.missingTests;
+  if (c.notVerifiedReason !== undefined) view.notVerifiedReason = c.notVerifiedReason;
   if (c.targeted) view.targeted = c.targeted;
   if (c.full) view.full = c.full;
   return view;

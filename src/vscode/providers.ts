@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { withoutUrlCredentials } from '../core/outputSafety';
-import type { ProviderConfig } from '../node/engine';
+import type { ModelProviderConfig, ProviderConfig } from '../node/engine';
 import type { ProviderSetting } from './config';
 import { selectLmChatModel } from './lmChatModel';
 import { readApiKey } from './secrets';
@@ -9,8 +9,6 @@ import { readApiKey } from './secrets';
 export interface ResolvedProvider {
   config: ProviderConfig;
   label: string;
-  /** Strings that must never appear in a trace or a log (the key). */
-  secrets: string[];
 }
 
 /** An error whose message a person can act on (shown as is). */
@@ -21,16 +19,14 @@ export class ProviderSetupError extends Error {}
  * an error for api.openai.com: local servers (Ollama, vLLM, LM Studio) take none.
  */
 export async function resolveProvider(setting: ProviderSetting, secrets: vscode.SecretStorage): Promise<ResolvedProvider> {
-  if (setting.kind === 'builtin') return { config: { kind: 'builtin' }, label: 'builtin', secrets: [] };
-  let model: Exclude<ProviderConfig, { kind: 'builtin' } | { kind: 'hybrid' } | { kind: 'custom' }>;
+  if (setting.kind === 'builtin') return { config: { kind: 'builtin' }, label: 'builtin' };
+  let model: ModelProviderConfig;
   let label: string;
-  const keys: string[] = [];
   if (setting.kind === 'openai') {
     const apiKey = await readApiKey(secrets);
     if (!apiKey && /(^|\.)openai\.com$/i.test(hostOf(setting.baseURL))) {
       throw new ProviderSetupError(`Reflect has no API key for ${withoutUrlCredentials(setting.baseURL)}: run "Reflect: Set API Key", or set REFLECT_API_KEY, or switch reflect.provider to builtin.`);
     }
-    if (apiKey) keys.push(apiKey);
     model = {
       kind: 'openai', baseURL: setting.baseURL, model: setting.model, requestTimeoutMs: setting.requestTimeoutMs,
       ...(setting.criticModel ? { criticModel: setting.criticModel } : {}), ...(apiKey ? { apiKey } : {}),
@@ -48,8 +44,8 @@ export async function resolveProvider(setting: ProviderSetting, secrets: vscode.
     label = `vscode.lm ${actor.name}`;
   }
   return setting.hybrid
-    ? { config: { kind: 'hybrid', model }, label: `hybrid: builtin + ${label}`, secrets: keys }
-    : { config: model, label, secrets: keys };
+    ? { config: { kind: 'hybrid', model }, label: `hybrid: builtin + ${label}` }
+    : { config: model, label };
 }
 
 function hostOf(url: string): string {

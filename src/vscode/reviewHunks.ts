@@ -88,21 +88,6 @@ export function hunkEdit(hunk: ReviewHunk, start: number, lines: readonly string
   return { start: { line: 0, character: 0 }, end: { line: lastOld, character: lines[lastOld].length }, text: '' };
 }
 
-/** Applies non-overlapping line edits to text (bottom-up), as the editor would. For tests and previews. */
-export function applyLineEdits(text: string, edits: readonly LineEdit[], eol = '\n'): string {
-  const lines = editorLines(text);
-  const offsetOf = (p: { line: number; character: number }) => {
-    let off = 0;
-    for (let i = 0; i < p.line; i++) off += lines[i].length + eol.length;
-    return off + p.character;
-  };
-  const joined = lines.join(eol);
-  const sorted = [...edits].sort((a, b) => offsetOf(b.start) - offsetOf(a.start));
-  let out = joined;
-  for (const e of sorted) out = out.slice(0, offsetOf(e.start)) + e.text + out.slice(offsetOf(e.end));
-  return out;
-}
-
 /**
  * The sentence of `why` (a candidate's rationale or a critique) that best explains `hunk`: the one sharing the
  * most identifiers and numbers with the hunk's lines; the first sentence when none shares any.

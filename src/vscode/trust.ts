@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunLog } from './outputChannel';
 
-/** What a Fix command says in Restricted Mode. Exported so tests can assert the exact sentence. */
+/** What a Fix command (and a language-model tool) says in Restricted Mode. */
 export const UNTRUSTED_MESSAGE =
   'Reflect runs your test command, which executes code from this workspace; trust this workspace to use it.';
 

@@ -85,7 +85,12 @@ export function verdictLines(c: CandidateView, baseline: BaselineView | undefine
   const flipped = flippedTests(c, baseline);
   if (flipped.length) lines.push(`Now passing: ${flipped.join(', ')}`);
   if (c.remainingFailures.length) lines.push(`Still failing: ${c.remainingFailures.map((f) => `${f.id} (${f.message})`).join('; ')}`);
-  if (c.newFailures.length) lines.push(`New failures: ${c.newFailures.join(', ')}`);
+  if (c.newFailures.length) {
+    const missing = new Set(c.missingTests ?? []);
+    lines.push(`New failures: ${c.newFailures.map((id) => (missing.has(id) ? `${id} (missing from the run)` : id)).join(', ')}`);
+  }
+  if (c.notVerifiedReason) lines.push(`Not verified: ${c.notVerifiedReason}`);
+  if (c.minimality) lines.push(c.minimality.summary);
   if (c.full) lines.push(`Full suite: ${formatSummary(c.full)}`);
   lines.push(`Tested in ${formatDuration(c.durationMs)}`);
   return lines;

@@ -32,11 +32,30 @@ const JS_MISSING_PACKAGE = {
   entry_point: 'f',
 };
 
+/** Its examples show `double(3) === 6`: `x + 3` passes them as well as `x * 2` does (a plausible, overfit fix). */
+const JS_DOUBLE = {
+  task_id: 'JavaScript/double',
+  prompt: '/* Twice x. */\nconst double = (x) => {\n',
+  buggy_solution: '  return x + 2;\n}\n',
+  test: 'const t = () => {\n  console.assert(double(3) === 6)\n  console.assert(double(5) === 10)\n  console.assert(double(0) === 0)\n}\nt()\n',
+  example_test: 'const t = () => {\n  console.assert(double(3) === 6)\n}\nt()\n',
+  entry_point: 'double',
+};
+/** Its example passes on the buggy code: nothing for the engine to fix, though the hidden test fails. */
+const JS_ABS = {
+  task_id: 'JavaScript/abs',
+  prompt: '/* Absolute value. */\nconst abs = (x) => {\n',
+  buggy_solution: '  return x > 0 ? x : x;\n}\n',
+  test: 'const t = () => {\n  console.assert(abs(3) === 3)\n  console.assert(abs(-2) === 2)\n}\nt()\n',
+  example_test: 'const t = () => {\n  console.assert(abs(3) === 3)\n}\nt()\n',
+  entry_point: 'abs',
+};
+
 describe('npm run bench', function () {
   this.timeout(300_000);
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h4-bench-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -60,5 +79,20 @@ describe('npm run bench', function () {
     assert.match(stdout, /fixed: 2 of 2 attempted \(100\.0 %\); 1 skipped/);
     assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /\| JavaScript\/clamp \| fixed \| 1 \|/);
     assert.match(fs.readFileSync(path.join(out, 'chart.svg'), 'utf8'), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+
+  it('with --hidden-tests shows the engine the examples only, judges with every test, and prints the overfit rate', async () => {
+    const suite = path.join(dir, 'hidden.jsonl');
+    const clamp = { ...JS_CLAMP, example_test: 'console.assert(clamp(12, 0, 10) === 10)\n' };
+    fs.writeFileSync(suite, [clamp, JS_DOUBLE, JS_ABS].map((p) => JSON.stringify(p)).join('\n'));
+    const out = path.join(dir, 'hidden-out');
+    const { stdout } = await promisify(execFile)('node', [path.join(repoRoot, 'out/src/cli.js'), 'bench', '--suite', suite, '--out', out, '--concurrency', '1', '--hidden-tests'], { cwd: repoRoot });
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    const byId = Object.fromEntries(report.results.map((r: { taskId: string }) => [r.taskId, r]));
+    assert.deepStrictEqual([byId['JavaScript/clamp'].status, byId['JavaScript/clamp'].assertions], ['fixed', 1]);
+    assert.deepStrictEqual([byId['JavaScript/double'].runStatus, byId['JavaScript/double'].status], ['verified', 'rejected-fix']);
+    assert.deepStrictEqual([byId['JavaScript/abs'].runStatus, byId['JavaScript/abs'].status], ['nothing-to-fix', 'not-fixed']);
+    assert.deepStrictEqual([report.figures.plausible, report.figures.correct, report.figures.overfitRate, report.figures.nothingToFix], [2, 1, 0.5, 1]);
+    assert.match(stdout, /plausible \(passes the tests it saw\): 2; correct \(passes every test\): 1; overfit rate: 50\.0 %; 1 whose shown tests pass on the buggy code/);
   });
 });

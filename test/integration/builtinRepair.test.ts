@@ -49,7 +49,7 @@ describe('the built-in repair engine on real projects', function () {
   });
 
   it('survives a mutation that loops forever: it costs the timeout and leaves no process behind', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h4-loop-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-loop-'));
     dirs.push(dir);
     fs.mkdirSync(path.join(dir, 'src'));
     fs.mkdirSync(path.join(dir, 'test'));
@@ -66,7 +66,7 @@ describe('the built-in repair engine on real projects', function () {
       'module.exports = { sumTo };',
       '',
     ].join('\n'));
-    fs.writeFileSync(path.join(dir, 'test/reflect-h4-endless.test.js'), [
+    fs.writeFileSync(path.join(dir, 'test/reflect-endless.test.js'), [
       "const { test } = require('node:test');",
       "const assert = require('node:assert');",
       "const { sumTo } = require('../src/sum');",
@@ -80,12 +80,12 @@ describe('the built-in repair engine on real projects', function () {
     const endless = events.find((e) => e.type === 'candidate-result' && e.candidate.summary === '`--` → `++` at src/sum.js:3');
     assert.ok(endless && endless.type === 'candidate-result', 'the endless mutation was tested');
     assert.strictEqual(endless.candidate.status, 'failed');
-    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('reflect-h4-endless'));
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('reflect-endless'));
     assert.deepStrictEqual(left, []);
   });
 
   it('tells code only failing tests run from shared code and from code they never run (V8 block coverage)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h4-cov-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cov-'));
     dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "cov", "private": true, "scripts": { "test": "node --test" } }\n');
     const source = 'function sign(x) {\n  if (x < 0) return 1;\n  if (x === 0) return 0;\n  return 1;\n}\nmodule.exports = { sign };\n';

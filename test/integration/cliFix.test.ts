@@ -58,8 +58,8 @@ describe('reflect fix (the CLI process)', function () {
   let dir: string;
   let cache: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-cli-words-'));
-    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-cli-cache-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cli-words-'));
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cli-cache-'));
     for (const [file, text] of Object.entries(PROJECT)) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
@@ -150,7 +150,7 @@ describe('reflect fix (the CLI process)', function () {
   });
 
   it('exits 130 on Ctrl-C while a candidate is being tested, killing the test process and leaving the files untouched', async () => {
-    const marker = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-sigint-'));
+    const marker = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-sigint-'));
     const pidFile = path.join(marker, 'pid');
     const hang = `It needs a loop.\n\n${block(BUGGY_LINE, `  require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n  for (;;) {}`)}`;
     server = await startScriptedOpenAIServer(() => ({ text: hang }));

@@ -55,7 +55,7 @@ describe('reflect test (the real CLI)', function () {
   });
 
   it('exits 2 for an empty folder, saying what to do', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-cli-empty-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cli-empty-'));
     dirs.push(dir);
     const r = reflect(['test', '--cwd', dir]);
     assert.strictEqual(r.code, 2);

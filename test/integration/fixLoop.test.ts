@@ -67,7 +67,7 @@ describe('the reflection loop with a scripted model on real projects', function 
   it('puts round 1 critique into the round 2 actor prompt and ends with a verified fix', async () => {
     const { dir, snapshot } = project('fix-price');
     const before = snapshot();
-    const lessonsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-lessons-')), 'lessons.json');
+    const lessonsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-lessons-')), 'lessons.json');
     dirs.push(path.dirname(lessonsFile));
     const { events, result, trace } = await run(dir, (r) => {
       if (isCritic(r)) return { text: CRITIQUE };
@@ -98,7 +98,7 @@ describe('the reflection loop with a scripted model on real projects', function 
 
   it('offers the lesson of a verified fix to a later run on the same tests, and stores none from an unverified run', async () => {
     const { dir } = project('fix-price');
-    const lessonsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-lessons-'));
+    const lessonsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-lessons-'));
     dirs.push(lessonsDir);
     const lessonsFile = path.join(lessonsDir, 'lessons.json');
     const script: ReplyScript = (r) => (isCritic(r) ? { text: CRITIQUE } : { text: lastUserMessage(r).includes(CRITIQUE) ? RIGHT : WRONG });

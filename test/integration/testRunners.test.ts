@@ -209,7 +209,7 @@ describe('test runners on the real frameworks', function () {
 
   it('a test that fails and then passes on a re-run is flaky, not failed', async () => {
     const dir = copyFixture('node-test-project');
-    const marker = path.join(os.tmpdir(), `reflect-h1-flaky-${process.pid}-${Date.now()}`);
+    const marker = path.join(os.tmpdir(), `reflect-flaky-${process.pid}-${Date.now()}`);
     try {
       const runner = await createTestRunner(dir);
       const report = await runner.run({ root: dir, only: [{ file: 'test/flaky.test.js' }], flakyRetries: 2, env: { REFLECT_FLAKY_MARKER: marker } });
@@ -265,7 +265,7 @@ describe('test runners on the real frameworks', function () {
   });
 
   it('a folder without tests is a setup error that says what to do', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-empty-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-empty-'));
     try {
       await assert.rejects(createTestRunner(dir), (e: Error) => e instanceof TestSetupError
         && e.message === `no test framework detected in ${dir}; set reflect.testCommand or pass --command "YOUR TEST COMMAND"`);

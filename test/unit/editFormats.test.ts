@@ -41,7 +41,7 @@ describe('applyModelEdits', () => {
   let dir: string;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-edits-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-edits-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

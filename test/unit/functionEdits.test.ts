@@ -62,7 +62,7 @@ describe('whole-function replacement', () => {
   });
 
   it('goes through applyModelEdits for a Python file named by a `# file:` comment', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-fn-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-fn-'));
     try {
       fs.mkdirSync(path.join(dir, 'pkg'));
       fs.writeFileSync(path.join(dir, 'pkg/mod.py'), 'import math\r\n\r\ndef area(w, h):\r\n    return w + h\r\n');

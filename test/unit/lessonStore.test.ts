@@ -11,7 +11,7 @@ const lesson = (id: string, extra: Partial<Lesson> = {}): Lesson => ({
 
 describe('lesson store (JSON file per workspace)', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h3-lessons-')); });
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-lessons-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('returns lessons that share tests, files or symbols, most overlapping first', async () => {

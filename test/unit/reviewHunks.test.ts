@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { applyLineEdits, computeHunks, editorLines, hunkEdit, locateHunks, motivatingSentence } from '../../src/vscode/reviewHunks';
+import { computeHunks, editorLines, hunkEdit, locateHunks, motivatingSentence } from '../../src/vscode/reviewHunks';
+import { applyLineEdits } from '../support/lineEdits';
 
 const BEFORE = 'a\nb\nc\nd\ne\nf\n';
 const AFTER = 'a\nB\nc\nd\ne\nF\nG\n';

@@ -31,7 +31,7 @@ describe('scratch workspace', function () {
 
   beforeEach(() => {
     project = copyFixture('scratch-jest-project');
-    base = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-scratch-base-'));
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-scratch-base-'));
     fs.mkdirSync(path.join(project, 'logs'));
     fs.writeFileSync(path.join(project, 'logs/run.txt'), 'old log\n');
     fs.mkdirSync(path.join(project, 'dist'));
@@ -150,8 +150,8 @@ describe('scratch workspace with a Python virtual environment', function () {
   let base: string;
 
   before(() => {
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-scratch-py-'));
-    base = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-scratch-base-'));
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-scratch-py-'));
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-scratch-base-'));
     const venv = spawnSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', path.join(project, '.venv')], { encoding: 'utf8' });
     assert.strictEqual(venv.status, 0, venv.stderr);
     const site = spawnSync(path.join(project, '.venv/bin/python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' });

@@ -8,7 +8,7 @@ describe('source files', () => {
   let dir: string;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-sources-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-sources-'));
     for (const [p, text] of Object.entries({
       'src/a.js': 'disk a\n', 'test/a.test.js': 't\n', 'README.md': 'r\n',
       'node_modules/x/index.js': 'dep\n', '.venv/lib/m.py': 'v\n', '.git/HEAD': 'h\n', 'dist/a.js': 'built\n',

@@ -65,7 +65,7 @@ describe('tree-sitter syntax parser', () => {
 
   it('works from an esbuild bundle with the wasm files next to it and no node_modules around', async function () {
     this.timeout(30_000);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h2-ts-bundle-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-ts-bundle-'));
     try {
       const entry = path.join(dir, 'entry.ts');
       fs.writeFileSync(entry, `import { createSyntaxParser } from ${JSON.stringify(path.join(repoRoot, 'src/node/treeSitter'))};

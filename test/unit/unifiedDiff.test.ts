@@ -1,13 +1,14 @@
 import * as assert from 'assert';
 import { applyPatch, parsePatch } from 'diff';
-import { applyHunks, fileHunks, unifiedDiff } from '../../src/core/unifiedDiff';
+import { diffOfChanges } from '../../src/core/candidates';
+import { fileHunks } from '../../src/core/unifiedDiff';
 
 const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', ''].join('\n');
 const after = ['a', 'B', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'J1', 'J2', 'k', ''].join('\n');
 
-describe('unifiedDiff', () => {
+describe('diffOfChanges (a candidate\'s unified diff)', () => {
   it('writes a/ b/ headers, 3 lines of context, and leaves out unchanged files', () => {
-    const diff = unifiedDiff([
+    const diff = diffOfChanges([
       { path: 'src/x.js', before, after },
       { path: 'src/same.js', before: 'x\n', after: 'x\n' },
     ]);
@@ -19,16 +20,16 @@ describe('unifiedDiff', () => {
   });
 
   it('produces a patch that jsdiff applies back onto the original', () => {
-    const patch = parsePatch(unifiedDiff([{ path: 'src/x.js', before, after }]))[0];
+    const patch = parsePatch(diffOfChanges([{ path: 'src/x.js', before, after }]))[0];
     assert.strictEqual(applyPatch(before, patch), after);
   });
 
   it('is empty when nothing changed', () => {
-    assert.strictEqual(unifiedDiff([]), '');
+    assert.strictEqual(diffOfChanges([]), '');
   });
 });
 
-describe('fileHunks and applyHunks', () => {
+describe('fileHunks', () => {
   it('lists changed regions with 0-based starts', () => {
     assert.deepStrictEqual(fileHunks(before, after), [
       { oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, removed: ['b'], added: ['B'] },
@@ -36,21 +37,12 @@ describe('fileHunks and applyHunks', () => {
     ]);
   });
 
-  it('applies only the accepted hunks', () => {
-    assert.strictEqual(applyHunks(before, after, [0, 1]), after);
-    assert.strictEqual(applyHunks(before, after, []), before);
-    assert.strictEqual(applyHunks(before, after, [1]), before.replace('j\n', 'J1\nJ2\n'));
-    assert.strictEqual(applyHunks(before, after, [0]), before.replace('b\n', 'B\n'));
-  });
-
-  it('keeps CRLF endings and handles pure insertions and deletions', () => {
+  it('handles CRLF endings, pure insertions and deletions', () => {
     const b = 'one\r\ntwo\r\nthree\r\n';
     const a = 'zero\r\none\r\nthree\r\n';
     assert.deepStrictEqual(fileHunks(b, a), [
       { oldStart: 0, oldLines: 0, newStart: 0, newLines: 1, removed: [], added: ['zero'] },
       { oldStart: 1, oldLines: 1, newStart: 2, newLines: 0, removed: ['two'], added: [] },
     ]);
-    assert.strictEqual(applyHunks(b, a, [1]), 'one\r\nthree\r\n');
-    assert.strictEqual(applyHunks(b, a, [0]), 'zero\r\none\r\ntwo\r\nthree\r\n');
   });
 });

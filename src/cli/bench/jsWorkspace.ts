@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { SyntaxNode, SyntaxParser } from '../../core/ports';
-import type { Problem } from './problems';
+import { shownAssertions, type Problem } from './problems';
 
 /** What was written, or why the problem cannot run here. */
 export interface WrittenWorkspace {
@@ -49,7 +49,7 @@ export async function writeJsWorkspace(dir: string, problem: Problem, syntax: Sy
   if (count === 0) return { solutionFile: 'solution.js', assertions: 0, skipped: 'its test has no console.assert to check' };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'bench-problem', private: true, scripts: { test: 'node --test' } }, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'solution.js'), `${solution}\nmodule.exports = { ${names.join(', ')} };\n`);
-  const tests = labels.map((label, k) => `test(${JSON.stringify(`assertion ${k + 1}: ${label}`)}, () => { __run(${k}); });`);
+  const tests = labels.slice(0, shownAssertions(problem, count)).map((label, k) => `test(${JSON.stringify(`assertion ${k + 1}: ${label}`)}, () => { __run(${k}); });`);
   fs.writeFileSync(path.join(dir, 'solution.test.js'), [
     "'use strict';",
     "const { test } = require('node:test');",

@@ -11,6 +11,25 @@ export interface Problem {
   entryPoint?: string;
   canonicalSolution?: string;
   bugType?: string;
+  /** The examples of the docstring as a test (HumanEvalFix's `example_test`): what --hidden-tests shows the engine. */
+  exampleTest?: string;
+  /** Only the first N assertions of `test` become tests the engine sees (--hidden-tests without examples). */
+  visibleAssertions?: number;
+}
+
+/**
+ * The problem as --hidden-tests shows it to the engine: its example test when it has one, else the first half of
+ * its assertions. The independent check still runs every assertion of `test`.
+ */
+export function withHiddenTests(problem: Problem): Problem {
+  if (problem.exampleTest?.trim()) return { ...problem, test: problem.exampleTest };
+  return { ...problem, visibleAssertions: -1 };
+}
+
+/** How many of `count` assertions a problem shows: all, or (-1) the first half, at least one. */
+export function shownAssertions(problem: Problem, count: number): number {
+  if (problem.visibleAssertions === undefined) return count;
+  return problem.visibleAssertions < 0 ? Math.max(1, Math.floor(count / 2)) : Math.min(count, problem.visibleAssertions);
 }
 
 /** Reads a JSONL suite. `language` overrides the task_id prefix ("JavaScript/3", "Python/3"). */
@@ -32,7 +51,7 @@ export function readProblems(file: string, language?: 'js' | 'python'): Problem[
     }
     return {
       taskId, language: lang, prompt: str('prompt')!, buggySolution: str('buggy_solution')!, test: str('test')!,
-      entryPoint: str('entry_point'), canonicalSolution: str('canonical_solution'), bugType: str('bug_type'),
+      entryPoint: str('entry_point'), canonicalSolution: str('canonical_solution'), bugType: str('bug_type'), exampleTest: str('example_test'),
     };
   });
 }

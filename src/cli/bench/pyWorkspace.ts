@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SyntaxNode, SyntaxParser } from '../../core/ports';
 import type { WrittenWorkspace } from './jsWorkspace';
-import type { Problem } from './problems';
+import { shownAssertions, type Problem } from './problems';
 
 const HELPERS = `import solution as _solution
 from solution import *
@@ -40,7 +40,7 @@ export async function writePyWorkspace(dir: string, problem: Problem, syntax: Sy
   if (count === 0) return { solutionFile: 'solution.py', assertions: 0, skipped: 'its test has no assert to check' };
   fs.writeFileSync(path.join(dir, 'solution.py'), solution.endsWith('\n') ? solution : `${solution}\n`);
   const tests: string[] = [];
-  for (let k = 0; k < count; k++) {
+  for (let k = 0; k < shownAssertions(problem, count); k++) {
     tests.push(`def test_assertion_${k + 1}():\n    _target[0] = ${k}\n    check(_solution.${problem.entryPoint})\n`);
   }
   fs.writeFileSync(path.join(dir, 'test_solution.py'), `${HELPERS}\n\n${text}\n\n${tests.join('\n\n')}`);

@@ -17,6 +17,13 @@ export interface BenchFigures {
   candidatesTested: number;
   tokens: { prompt: number; completion: number };
   rejectedFixes: number;
+  /** Fixes the engine verified on the tests it saw (plausible), and those the full independent check passed (correct). */
+  plausible: number;
+  correct: number;
+  /** Share of plausible fixes that are not correct: (plausible − correct) / plausible. */
+  overfitRate: number;
+  /** Problems whose shown tests already pass on the buggy code (with --hidden-tests: examples that miss the bug). */
+  nothingToFix: number;
   errors: number;
   wallMs: number;
 }
@@ -39,15 +46,23 @@ export function figuresOf(results: ProblemResult[], rounds: number, wallMs: numb
     candidatesTested: results.reduce((s, r) => s + r.candidatesTested, 0),
     tokens: results.reduce((t, r) => ({ prompt: t.prompt + r.tokens.prompt, completion: t.completion + r.tokens.completion }), { prompt: 0, completion: 0 }),
     rejectedFixes: results.filter((r) => r.status === 'rejected-fix').length,
+    ...overfitOf(attempted),
     errors: results.filter((r) => r.status === 'error').length,
     wallMs,
   };
 }
 
+/** Plausible (the engine verified it on the tests it saw) against correct (every original test passes). */
+function overfitOf(attempted: ProblemResult[]): Pick<BenchFigures, 'plausible' | 'correct' | 'overfitRate' | 'nothingToFix'> {
+  const plausible = attempted.filter((r) => r.runStatus === 'verified').length;
+  const correct = attempted.filter((r) => r.status === 'fixed').length;
+  return { plausible, correct, overfitRate: share(plausible - correct, plausible), nothingToFix: attempted.filter((r) => r.runStatus === 'nothing-to-fix').length };
+}
+
 /** One line of the console table for a finished problem. */
 export function tableLine(r: ProblemResult): string {
   const round = r.fixRound ? `r${r.fixRound}` : `${r.rounds}r`;
-  const what = r.status === 'fixed' ? r.summary ?? '' : r.stopReason;
+  const what = r.status === 'fixed' ? r.summary ?? '' : r.status === 'rejected-fix' ? `${r.summary ?? ''} (${r.verification ?? ''})` : r.stopReason;
   return `${pad(r.taskId, 16)} ${pad(r.status, 12)} ${pad(round, 4)} ${pad(`${(r.timeMs / 1000).toFixed(1)}s`, 7)} ${pad(String(r.candidatesTested), 4)} ${what.slice(0, 90)}`;
 }
 
@@ -62,6 +77,8 @@ export function figuresText(f: BenchFigures, provider: string): string {
     `time to a verified fix: median ${secs(f.medianTimeToFixMs)}, p90 ${secs(f.p90TimeToFixMs)}`,
     `candidates tested: ${f.candidatesTested}; tokens: ${f.tokens.prompt + f.tokens.completion} (prompt ${f.tokens.prompt}, completion ${f.tokens.completion})`,
     `fixes the independent check refused: ${f.rejectedFixes}; errors: ${f.errors}`,
+    `plausible (passes the tests it saw): ${f.plausible}; correct (passes every test): ${f.correct}; overfit rate: ${pct(f.overfitRate)}` +
+      `${f.nothingToFix ? `; ${f.nothingToFix} whose shown tests pass on the buggy code` : ''}`,
     `wall time: ${(f.wallMs / 60000).toFixed(1)} min`,
   ];
   return lines.join('\n');

@@ -7,14 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import type { SyntaxParser } from '../../core/ports';
 import type { LoopOptions, RunResult, TokenUsage } from '../../core/types';
-import { createBuiltinRepair } from '../../node/builtinRepair';
 import { runEngine, type ProviderConfig } from '../../node/engine';
 import { runProcess } from '../../node/processTree';
-import { createScratchProvider } from '../../node/scratchWorkspace';
-import { createSourceFiles } from '../../node/sourceFiles';
-import { createTestRunner } from '../../node/testRunners/createTestRunner';
 import { jsVerificationScript, writeJsWorkspace } from './jsWorkspace';
-import type { Problem } from './problems';
+import { withHiddenTests, type Problem } from './problems';
 import { pyVerificationScript, writePyWorkspace } from './pyWorkspace';
 
 export type ProblemStatus = 'fixed' | 'not-fixed' | 'rejected-fix' | 'skipped' | 'error';
@@ -50,6 +46,8 @@ export interface BenchSettings {
   secondsPerRound: number;
   /** Interpreter for Python problems (see writePyWorkspace). */
   python?: string;
+  /** --hidden-tests: the engine sees only the examples (or half the assertions); the check runs them all. */
+  hiddenTests?: boolean;
   syntax: SyntaxParser;
 }
 
@@ -62,16 +60,17 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-problem-'));
   try {
+    const shown = settings.hiddenTests ? withHiddenTests(problem) : problem;
     const written = problem.language === 'js'
-      ? await writeJsWorkspace(dir, problem, settings.syntax)
-      : await writePyWorkspace(dir, problem, settings.syntax, settings.python);
+      ? await writeJsWorkspace(dir, shown, settings.syntax)
+      : await writePyWorkspace(dir, shown, settings.syntax, settings.python);
     base.assertions = written.assertions;
     if (written.skipped) return { ...base, status: 'skipped', stopReason: written.skipped, timeMs: Date.now() - started };
-    const provider = await providerFor(dir, settings);
+    const provider = providerFor(settings);
     const limit = AbortSignal.any([signal, AbortSignal.timeout(settings.maxMsPerProblem)]);
     const engine = runEngine({ root: dir, provider, options: settings.options }, limit);
     let result: RunResult | undefined;
-    let candidatesTested = 0;
+    const tested = new Set<string>();
     let rounds = 0;
     let timeToFixMs: number | undefined;
     for (;;) {
@@ -82,8 +81,9 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
       }
       const e = next.value;
       if (e.type === 'round-start') rounds = e.round;
+      // A candidate may be reported again (after the minimality check, or as a best attempt): count it once.
       if (e.type === 'candidate-result') {
-        candidatesTested++;
+        tested.add(e.candidate.id);
         if (e.candidate.status === 'verified' && timeToFixMs === undefined) timeToFixMs = Date.now() - started;
       }
     }
@@ -91,7 +91,7 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
       ...base, runStatus: result.status, stopReason: limit.aborted && !signal.aborted
         ? `the limit of ${Math.round(settings.maxMsPerProblem / 1000)} s per problem was reached`
         : result.stopReason,
-      rounds, candidatesTested, tokens: result.tokens, patch: result.patch, timeMs: Date.now() - started,
+      rounds, candidatesTested: tested.size, tokens: result.tokens, patch: result.patch, timeMs: Date.now() - started,
       ...(result.best ? { summary: result.best.summary } : {}),
     };
     if (result.status !== 'verified' || !result.best) return { ...out, status: result.status === 'error' ? 'error' : 'not-fixed' };
@@ -109,21 +109,13 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
   }
 }
 
-async function providerFor(dir: string, settings: BenchSettings): Promise<ProviderConfig> {
+/** The built-in engine with the benchmark's budget, or the model; the rest is the same runEngine as `reflect fix`. */
+function providerFor(settings: BenchSettings): ProviderConfig {
   if (settings.provider !== 'builtin') return settings.provider;
-  // The built-in engine with the benchmark's budget; everything else is the same runEngine as `reflect fix`.
-  const runner = await createTestRunner(dir);
-  const scratch = createScratchProvider(dir);
-  const { proposer, critic } = createBuiltinRepair({
-    root: dir, runner, syntax: settings.syntax, files: createSourceFiles(dir), timeoutMs: settings.options.testTimeoutMs,
-    budget: { candidatesPerRound: settings.candidatesPerRound, secondsPerRound: settings.secondsPerRound },
-    concurrency: settings.options.concurrency,
-    coverageRoot: () => scratch.create(),
-  });
-  return { kind: 'custom', label: 'builtin', proposer, critic };
+  return { kind: 'builtin', budget: { candidatesPerRound: settings.candidatesPerRound, secondsPerRound: settings.secondsPerRound } };
 }
 
-/** Runs the problem's original test on the patched solution in a fresh folder, as the suite itself runs it. */
+/** Runs every original test of the problem (hidden ones included) on the patched solution in a fresh folder, as the suite itself runs it. */
 async function verifyIndependently(problem: Problem, patched: string, python: string | undefined, signal: AbortSignal): Promise<{ ok: boolean; detail: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-bench-verify-'));
   try {

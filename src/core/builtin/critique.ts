@@ -63,7 +63,7 @@ function effectOf(c: Candidate, baselineTests: TestResult[]): string {
   if (c.status === 'verified') return 'passes every target test and the full suite';
   if (c.status === 'passed-targets') return `made all ${c.targetsTotal} failing tests pass${broke || ' but the full suite did not pass'}`;
   if (c.targetsPassed > 0) {
-    return `made ${c.targetsPassed} of ${c.targetsTotal} failing test${plural(c.targetsTotal)} pass${broke || ' without breaking any passing test it ran'}`;
+    return `made ${c.targetsPassed} of ${c.targetsTotal} failing test${plural(c.targetsTotal)} pass${broke || (c.full ? ' and broke no test that passed before' : ' (the rest of the suite was not run for it)')}`;
   }
   // Nothing passes: say whether the failures at least changed.
   const before = new Map(baselineTests.map((t) => [t.id, firstLine(t.failure?.message ?? '')]));

@@ -1,8 +1,11 @@
 /**
  * Fault localisation: which lines of which source files are worth mutating, and how much. Evidence, strongest
- * first: stack frames of the failing tests in source files, the functions those tests call (and what those call),
- * and optional line coverage (lines run by failing tests but not by passing ones).
+ * first: stack frames of the failing tests in source files, the code units the tests reach through the call graph
+ * (the same ranking the model's context uses: functions, methods and module-level tables one to several calls
+ * below the test, in any file or workspace package), the functions the tests call by name, and optional line
+ * coverage (lines run by failing tests but not by passing ones). Files are ranked by this evidence, never by name.
  */
+import { createFileLoader, createModuleResolver, unitsReachedBy } from '../testReach';
 import type { LanguageId, SourceFiles, SyntaxNode, SyntaxParser } from '../ports';
 import type { TestResult } from '../types';
 
@@ -75,9 +78,20 @@ export async function localiseFaults(input: LocaliseInput): Promise<Suspicion> {
     for (const n of await syntax.parse(lang, text, (root) => calledNames(testBodies(root, names) ?? [root], lang))) called.add(n);
   }
 
-  // Function definitions of the source files.
+  // What the failing tests reach through the call graph, weaker the deeper it sits (but every unit is worth a try).
+  const load = createFileLoader(files, syntax, maxChars);
+  const units = await unitsReachedBy(failures, load, input.isTestFile, createModuleResolver(files));
+  const evidenceFiles = new Set<string>([...frameWeights.keys(), ...units.map((u) => u.file.path)]);
+  for (const u of units) {
+    if (input.isTestFile(u.file.path) || /(^|\/)(dist|out|build)\//.test(u.file.path)) continue;
+    const w = (u.def.kind === 'constant' ? 0.55 : 0.6) * Math.pow(0.9, Math.max(0, u.depth - 1));
+    for (let l = u.def.startRow + 1; l <= u.def.endRow + 1; l++) bump(u.file.path, l, w);
+  }
+
+  // Function definitions of the source files: those with evidence first, then the others (up to 300 files).
   const spans: FunctionSpan[] = [];
-  for (const file of sources.slice(0, 300)) {
+  const ranked = [...sources.filter((p) => evidenceFiles.has(p)), ...sources.filter((p) => !evidenceFiles.has(p))];
+  for (const file of ranked.slice(0, Math.max(300, evidenceFiles.size))) {
     const text = await files.read(file);
     const lang = syntax.languageOf(file);
     if (!text || !lang || text.length > maxChars) continue;

@@ -79,11 +79,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-/** True when two edits touch overlapping text (so they cannot be combined). */
-export function editsOverlap(a: TextEdit, b: TextEdit): boolean {
-  return a.start < b.end && b.start < a.end || (a.start === a.end && a.start === b.start) || (b.start === b.end && b.start === a.start);
-}
-
 /** A stable key for a mutation (used to avoid proposing the same edit twice). */
 export function mutationKey(m: Pick<Mutation, 'file' | 'start' | 'end' | 'replacement'>): string {
   return `${m.file}:${m.start}:${m.end}:${m.replacement}`;

@@ -1,18 +1,6 @@
-/** Finds the tools a project uses: its own node_modules/.bin binaries and its Python interpreter. */
+/** Finds the tools a project uses: its own packages' binaries and its Python interpreter. */
 import * as fs from 'fs';
 import * as path from 'path';
-
-/** `node_modules/.bin/NAME` in `dir` or the nearest folder above it that has one; undefined when none. */
-export function findNodeBin(dir: string, name: string): string | undefined {
-  let d = path.resolve(dir);
-  for (;;) {
-    const candidate = path.join(d, 'node_modules', '.bin', name);
-    if (fs.existsSync(candidate)) return candidate;
-    const up = path.dirname(d);
-    if (up === d) return undefined;
-    d = up;
-  }
-}
 
 /** The JavaScript entry of a package binary (`.bin/jest` is a symlink to it), run with our `node`. */
 export function findPackageFile(dir: string, pkg: string, rel: string): string | undefined {
@@ -23,6 +11,16 @@ export function findPackageFile(dir: string, pkg: string, rel: string): string |
     const up = path.dirname(d);
     if (up === d) return undefined;
     d = up;
+  }
+}
+
+/** The major version of an installed package (0 when it cannot be read), to drive each version as it allows. */
+export function majorVersion(dir: string, pkg: string): number {
+  const file = findPackageFile(dir, pkg, 'package.json');
+  try {
+    return Number(/^(\d+)\./.exec((JSON.parse(fs.readFileSync(file ?? '', 'utf8')) as { version?: string }).version ?? '')?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 

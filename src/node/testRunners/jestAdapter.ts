@@ -4,12 +4,13 @@
  * per-test timeout is raised so our own run timeout is what stops an endless test.
  */
 import type { ProcessResult } from '../processTree';
-import { findPackageFile } from './binaries';
+import { findPackageFile, majorVersion } from './binaries';
 import { resultsFromEvents } from './reporterEvents';
 import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, shortPath, writeReporter,
 } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+import { scanUnfinishedFiles } from './testFileScan';
 import { TestSetupError } from './testSetupError';
 
 const JEST_REPORTER = `${REPORTER_PRELUDE}
@@ -20,6 +21,11 @@ function errorOf(r) {
   const m = detail && detail.matcherResult;
   if (m && ('expected' in m || 'actual' in m)) { e.expected = show(m.expected); e.actual = show(m.actual); }
   else if (detail && typeof detail === 'object' && 'expected' in detail) { e.expected = show(detail.expected); e.actual = show(detail.actual); }
+  else {
+    // Jest before 23 gives no values, only its message: "Expected value to be (using Object.is):\\n  false\\nReceived:\\n  true".
+    const m = /Expected(?: value)?[^\\n:]*:\\s*\\n?\\s*(.+)\\n\\s*Received[^\\n:]*:\\s*\\n?\\s*(.+)/.exec(stack);
+    if (m) { e.expected = m[1].trim(); e.actual = m[2].trim(); }
+  }
   return e;
 }
 function resultEvent(file, r) {
@@ -29,10 +35,17 @@ function resultEvent(file, r) {
   return ev;
 }
 class ReflectJestReporter {
-  constructor() { this.sent = new Set(); }
+  constructor() { this.sent = new Set(); this.ended = new Set(); }
+  // Jest before 29 has no onTestCaseStart: the file's start lets a timeout name its first unfinished test.
+  onTestStart(test) { emit({ type: 'fileStart', file: test.path }); }
   onTestCaseStart(test, info) { emit({ type: 'start', file: test.path, names: info.ancestorTitles.concat(info.title) }); }
+  // The name of this hook before jest 26; later versions call onTestFileResult.
+  onTestResult(test, result) { this.onTestFileResult(test, result); }
   onTestCaseResult(test, r) { this.sent.add(test.path + '\\0' + r.fullName); emit(resultEvent(test.path, r)); }
   onTestFileResult(test, result) {
+    if (this.ended.has(test.path)) return;
+    this.ended.add(test.path);
+    emit({ type: 'fileEnd', file: test.path });
     if (result.testExecError) {
       emit({ type: 'fileError', file: test.path, error: { message: result.testExecError.message || '', stack: result.testExecError.stack || result.failureMessage || '' } });
     }
@@ -51,10 +64,9 @@ export const jestAdapter: FrameworkAdapter = {
     const bin = findPackageFile(ctx.root, 'jest', 'bin/jest.js');
     if (!bin) throw new TestSetupError(`jest is not installed in ${ctx.root} (no node_modules/jest); run npm install there`);
     const reporter = writeReporter(ctx, 'reflect-jest-reporter.cjs', JEST_REPORTER);
-    const args = [
-      bin, '--ci', '--watchAll=false', '--testLocationInResults', `--reporters=${reporter}`,
-      `--testTimeout=${Math.max(ctx.timeoutMs * 2, 5000)}`,
-    ];
+    const args = [bin, '--ci', '--watchAll=false', '--testLocationInResults', `--reporters=${reporter}`];
+    // --testTimeout came with jest 24.9; older jest refuses unknown flags (its default 5 s limit then applies).
+    if (majorVersion(ctx.root, 'jest') >= 25) args.push(`--testTimeout=${Math.max(ctx.timeoutMs * 2, 5000)}`);
     const names = selectedNames(ctx.only);
     // Jest matches suites and title joined by spaces; a name may be the title alone or the end of its path.
     if (names) args.push('-t', `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
@@ -63,7 +75,10 @@ export const jestAdapter: FrameworkAdapter = {
     const shown = [shortPath(ctx, bin).replace(/^node_modules\/jest\/bin\/jest\.js$/, 'jest'), ...args.slice(1)];
     return { command: nodeExecutable(), args, env: { ELECTRON_RUN_AS_NODE: '1' }, display: displayCommand(shown) };
   },
-  collect(ctx: RunContext, _proc: ProcessResult) {
-    return resultsFromEvents(readEvents(ctx), ctx.root, 'v8');
+  collect(ctx: RunContext, proc: ProcessResult) {
+    const events = readEvents(ctx);
+    // Without test start events (jest before 29) the file a timeout cut is scanned for its tests instead.
+    if (proc.timedOut) events.push(...scanUnfinishedFiles(events.filter((e) => !events.some((s) => s.type === 'start' && s.file === e.file)), ctx.root));
+    return resultsFromEvents(events, ctx.root, 'v8');
   },
 };

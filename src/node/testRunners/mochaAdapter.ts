@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import type { ProcessResult } from '../processTree';
-import { findPackageFile } from './binaries';
+import { findPackageFile, majorVersion } from './binaries';
 import { resultsFromEvents } from './reporterEvents';
 import { displayCommand, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
@@ -14,7 +14,13 @@ import { TestSetupError } from './testSetupError';
 
 const MOCHA_REPORTER = `${REPORTER_PRELUDE}
 const only = process.env.REFLECT_ONLY ? JSON.parse(process.env.REFLECT_ONLY) : null;
-function names(t) { return t.titlePath(); }
+// titlePath() came with mocha 4; older ones walk the parents (the root suite has an empty title).
+function names(t) {
+  if (typeof t.titlePath === 'function') return t.titlePath();
+  const out = [];
+  for (let p = t; p; p = p.parent) if (p.title) out.unshift(p.title);
+  return out;
+}
 // The selection rule of src/core/testSelectors.ts (matchTestName): a full name, a leading suite path, or its end.
 function matches(wanted, full) {
   const w = wanted.split(' > ');
@@ -53,15 +59,18 @@ module.exports = ReflectMochaReporter;
 export const mochaAdapter: FrameworkAdapter = {
   framework: 'mocha',
   prepare(ctx: RunContext): Invocation {
-    const bin = findPackageFile(ctx.root, 'mocha', 'bin/mocha.js');
+    // bin/mocha.js since mocha 7; before, bin/_mocha ran the tests (bin/mocha only re-spawned it).
+    const bin = findPackageFile(ctx.root, 'mocha', 'bin/mocha.js') ?? findPackageFile(ctx.root, 'mocha', 'bin/_mocha');
     if (!bin) throw new TestSetupError(`mocha is not installed in ${ctx.root} (no node_modules/mocha); run npm install there`);
     const reporter = writeReporter(ctx, 'reflect-mocha-reporter.cjs', MOCHA_REPORTER);
-    const args = [bin, '--reporter', reporter, '--timeout', '0', '--no-color'];
+    // -C (no colours) is spelt the same in every mocha version, unlike --no-color(s).
+    const args = [bin, '--reporter', reporter, '--timeout', '0', '-C'];
     const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
     const files = selectedFiles(ctx.only);
     if (files.length > 0) {
       // Parallel mode runs suites in workers the reporter cannot prune.
-      args.push('--no-parallel', ...files);
+      // (--no-parallel exists since mocha 8, where parallel mode came.)
+      args.push(...(majorVersion(ctx.root, 'mocha') >= 8 ? ['--no-parallel'] : []), ...files);
       env.REFLECT_ONLY = JSON.stringify(ctx.only!.map((s) => ({ file: path.resolve(ctx.root, s.file), name: s.name })));
     }
     return { command: nodeExecutable(), args, env, display: displayCommand(['mocha', ...args.slice(1)]) };

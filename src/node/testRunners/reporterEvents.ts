@@ -3,7 +3,7 @@
  * killed test still leaves what happened before it), and its conversion into `TestResult`s.
  */
 import { matchTestName } from '../../core/testSelectors';
-import type { SourceLocation, TestFailure, TestResult, TestSelector, TestStatus } from '../../core/types';
+import type { SourceLocation, TestFailure, TestResult, TestSelector } from '../../core/types';
 import { framesFromPythonTraceback, framesFromV8Stack, messageOfV8Stack, WorkspacePaths } from './stackFrames';
 
 /** An error as a reporter saw it. `frames` (outermost-first file/line pairs) is given by Python reporters. */
@@ -149,6 +149,3 @@ export function summarise(tests: TestResult[]): { passed: number; failed: number
   for (const t of tests) s[t.status] += 1;
   return s;
 }
-
-/** Statuses in the order a person reads a report. */
-export const STATUS_ORDER: TestStatus[] = ['failed', 'timedOut', 'flaky', 'skipped', 'passed'];

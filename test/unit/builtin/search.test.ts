@@ -65,6 +65,21 @@ describe('built-in fault localisation', () => {
     const s = await localiseFaults({ failures: [withFrame], files: memoryFiles({ 'src/range.js': RANGE, 'test/range.test.js': TEST }), syntax, isTestFile });
     assert.strictEqual(s.get('src/range.js')!.get(8), 1.5);
   });
+
+  it('reaches a helper two calls below the test, in a file that sorts after 400 others, and the table it reads', async () => {
+    const files: Record<string, string> = {
+      'test/total.test.js': "const { test } = require('node:test');\nconst { total } = require('../a/total');\ntest('total', () => { total([1]); });\n",
+      'a/total.js': "const { scale } = require('../zz/scale');\nfunction total(xs) {\n  return xs.map(scale).reduce((a, b) => a + b, 0);\n}\nmodule.exports = { total };\n",
+      'zz/scale.js': "const FACTORS = { base: 3 };\nfunction scale(x) {\n  return x * FACTORS.base;\n}\nmodule.exports = { scale };\n",
+    };
+    for (let k = 0; k < 400; k++) files[`b/m${String(k).padStart(3, '0')}.js`] = `function f${k}(x) {\n  return x + ${k};\n}\nmodule.exports = { f${k} };\n`;
+    const failure: TestResult = { ...failing, id: 'test/total.test.js::total', file: 'test/total.test.js', name: 'total' };
+    const s = await localiseFaults({ failures: [failure], files: memoryFiles(files), syntax, isTestFile });
+    assert.strictEqual(s.get('a/total.js')!.get(3), 0.6);
+    assert.strictEqual(s.get('zz/scale.js')!.get(3), 0.54, 'scale, one call deeper');
+    assert.strictEqual(s.get('zz/scale.js')!.get(1), 0.55 * 0.9 ** 2, 'FACTORS, read by scale');
+    assert.strictEqual([...s.keys()].filter((f) => f.startsWith('b/')).length, 0);
+  });
 });
 
 describe('built-in proposer', () => {
@@ -112,7 +127,7 @@ describe('built-in critique', () => {
     });
     assert.strictEqual(text,
       'Round 1 tried 3 mutations (1 arithmetic, 1 comparison, 1 other) at src/range.js:4–8; 2 tested, 1 rejected before testing. ' +
-      'Closest: `<` → `<=` at src/range.js:4 (r1c2) made 2 of 3 failing tests pass without breaking any passing test it ran. ' +
+      'Closest: `<` → `<=` at src/range.js:4 (r1c2) made 2 of 3 failing tests pass (the rest of the suite was not run for it). ' +
       'Still failing with it: `sum of empty` — expected 0, got NaN. ' +
       'Next round: combine the 1 best partial fix with a second mutation, then test the next-ranked single mutations.');
   });

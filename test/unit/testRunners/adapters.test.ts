@@ -14,7 +14,7 @@ const proc = (timedOut: boolean): ProcessResult => ({
 
 /** A run context whose events file is a captured one with /WORKSPACE replaced by `root`. */
 function contextWith(captured: string, root: string): RunContext {
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-adapter-'));
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-adapter-'));
   const text = fs.readFileSync(path.join(fixturePath('reporter-output'), captured), 'utf8').split('/WORKSPACE').join(root);
   fs.writeFileSync(path.join(tmpDir, 'events.jsonl'), text);
   return { root, tmpDir, eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: 1000 };
@@ -57,7 +57,7 @@ describe('framework adapters', () => {
   });
 
   it('pytest: targeted runs name the files and hand the selection to our plugin; a Python without pytest falls back to the system one', () => {
-    const ctx: RunContext = { root: '/nowhere', tmpDir: fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-adapter-')), eventsFile: '', timeoutMs: 1000,
+    const ctx: RunContext = { root: '/nowhere', tmpDir: fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-adapter-')), eventsFile: '', timeoutMs: 1000,
       only: [{ file: 'tests/test_calendar.py', name: 'TestAverage > test_numbers' }, { file: 'tests/test_loop.py' }] };
     dirs.push(ctx.tmpDir);
     const inv = pytestAdapter.prepare(ctx);

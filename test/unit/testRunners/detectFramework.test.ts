@@ -8,7 +8,7 @@ import { fixturePath } from '../../support/fixtures';
 describe('detectFramework', () => {
   let dir: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-h1-detect-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-detect-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
