@@ -13,6 +13,7 @@ import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine
 import { defaultLessonsFile } from '../node/lessonStore';
 import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
 import { createProgressPrinter } from './fixProgress';
+import { onStopSignals, signalExitCode } from './stopSignals';
 
 export const FIX_USAGE = `Usage: reflect fix [options]
 
@@ -95,12 +96,12 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   // exit hooks still kill the process groups and remove the copies).
   let interruptedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interruptedBy) process.exit(SIGNAL_EXIT[signal]);
+    if (interruptedBy) process.exit(signalExitCode(signal));
     interruptedBy = signal;
     process.stderr.write(`\nreflect: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; stopping the tests and the model…\n`);
     controller.abort();
   };
-  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  const stopListening = onStopSignals(onSignal);
   const secrets = secretsOf(provider, env);
   const printEvent = createProgressPrinter(process.stderr);
   // Model replies and test output are untrusted: no escape sequence of theirs reaches the terminal, no key either.
@@ -123,7 +124,7 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
       progress(next.value);
     }
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    stopListening();
   }
 
   if (!result) return 2;
@@ -134,13 +135,10 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   return code;
 }
 
-/** Exit codes of the signals that stop a run (128 + the signal's number, as shells report them). */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Prints the outcome (diff or JSON on stdout, a one-line verdict on stderr), applies when asked; the exit code. */
 function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, interruptedBy: NodeJS.Signals | undefined): number {
-  if (interruptedBy) return SIGNAL_EXIT[interruptedBy];
+  if (interruptedBy) return signalExitCode(interruptedBy);
   if (result.status === 'cancelled') return 130;
   if (result.status === 'error') {
     process.stderr.write(`reflect fix: ${stripControlSequences(result.error ?? result.stopReason)}\n`);

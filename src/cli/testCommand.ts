@@ -8,6 +8,7 @@ import type { TestReport, TestResult, TestSelector } from '../core/types';
 import { createTestRunner } from '../node/testRunners/createTestRunner';
 import { TestSetupError } from '../node/testRunners/testSetupError';
 import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
+import { onStopSignals, signalExitCode } from './stopSignals';
 
 export const TEST_USAGE = `Usage: reflect test [options]
 
@@ -42,8 +43,13 @@ export async function runTestCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const stopListening = onStopSignals((sig) => {
+    // A second signal exits at once; the exit hooks still kill the test process groups.
+    if (controller.signal.aborted) process.exit(signalExitCode(sig));
+    stoppedBy = sig;
+    controller.abort();
+  });
   const progress = createProgress(process.stderr);
   try {
     const runner = await createTestRunner(parsed.root, parsed.command !== undefined ? { command: parsed.command } : {});
@@ -55,7 +61,7 @@ export async function runTestCommand(argv: string[]): Promise<number> {
     progress.stop();
     if (parsed.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (!report.error) process.stdout.write(renderReport(report, parsed.root));
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) return signalExitCode(stoppedBy);
     return exitCodeOf(report, parsed.root);
   } catch (e) {
     progress.stop();
@@ -65,7 +71,7 @@ export async function runTestCommand(argv: string[]): Promise<number> {
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopListening();
   }
 }
 

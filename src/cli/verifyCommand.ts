@@ -10,6 +10,7 @@ import { verifyText } from '../node/agentTools';
 import { verifyWorkingTree } from '../node/verifyChange';
 import { CliUsageError, parseFlags, parseSeconds } from './args';
 import { checkEditFromHook } from './checkEdit';
+import { onStopSignals } from './stopSignals';
 
 export const VERIFY_USAGE = `Usage: reflect verify [options]
 
@@ -56,8 +57,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopListening = onStopSignals(() => controller.abort());
   try {
     const result = await verifyWorkingTree({
       root, base: values.base, command: values.command, testTimeoutMs, signal: controller.signal,
@@ -78,7 +78,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     process.stderr.write(`reflect verify: could not verify: ${(e as Error).message}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
 }
 

@@ -74,7 +74,7 @@ export function createOpenAIModel(options: OpenAIModelOptions): ChatModel {
           maxRetries, signal: request.signal,
           onWait: (w) => options.onNotice?.(
             `${w.reason}${w.askedMs !== undefined ? ` and asked to retry after ${seconds(w.askedMs)}` : ''}; ` +
-            `retry ${w.retry} of ${w.of} in ${seconds(w.waitMs)}${w.askedMs !== undefined && w.askedMs > RETRY_WAIT_CAP_MS ? ` (Reflect waits at most ${seconds(RETRY_WAIT_CAP_MS)})` : ''} — Ctrl-C or --timeout ends the wait`,
+            `retry ${w.retry} of ${w.of} in ${seconds(w.waitMs)}${w.askedMs !== undefined && w.askedMs > RETRY_WAIT_CAP_MS ? ` (Reflect waits at most ${seconds(RETRY_WAIT_CAP_MS)})` : ''} — Ctrl-C or --max-seconds ends the wait`,
           ),
         });
       } catch (error) {

@@ -54,11 +54,11 @@ describe('reliability: model faults and hostile replies (reflect fix)', function
       await expectSafeEnd(dirs, before, run, { code: 2, reason: /^reflect fix: /, server, secrets: [password] });
     });
 
-    it('Retry-After: 3600 is capped at 60 s and announced, and the whole-run --timeout ends the wait', async () => {
+    it('Retry-After: 3600 is capped at 60 s and announced, and the whole-run --max-seconds ends the wait', async () => {
       dirs = makeCase();
       const before = snapshot(dirs);
       const flags = await model(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
-      const run = await runCli(['fix', ...flags, '--timeout', '4'], dirs);
+      const run = await runCli(['fix', ...flags, '--max-seconds', '4'], dirs);
       await expectSafeEnd(dirs, before, run, { code: 1, reason: /^reflect: no-fix — the time budget of 4 s ran out/, server });
       assert.match(run.stderr, /^reflect: the server answered 429 and asked to retry after 3600 s; retry 1 of 2 in 60 s \(Reflect waits at most 60 s\)/m);
       assert.ok(run.durationMs < 20_000, `took ${run.durationMs} ms`);

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  editReply, expectSafeEnd, FIX, FIXED_LINE, isDead, makeCase, runCli, snapshot, tally, type CaseDirs,
+  editReply, expectSafeEnd, FIX, FIXED_LINE, isDead, leftoverProcesses, makeCase, runCli, snapshot, tally, type CaseDirs,
 } from '../support/reliabilityHarness';
 import { ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
 
@@ -146,15 +146,25 @@ describe('reliability: misbehaving tests, signals, bad flags (reflect fix)', fun
     }
   });
 
+  it('reflect test: SIGTERM while the tests run kills the whole test process tree, exit 143', async () => {
+    dirs = makeCase({ 'test/slow.test.js': passingTest('is slow', "  cp.execSync('sleep 20');") });
+    const before = snapshot(dirs);
+    const run = await runCli(['test'], dirs, { interrupt: { signal: 'SIGTERM', when: /^reflect test: /m, delayMs: 1500 } });
+    assert.strictEqual(run.code, 143, run.stderr);
+    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
+    assert.deepStrictEqual(await leftoverProcesses(dirs, run.pid), []);
+    assert.deepStrictEqual(snapshot(dirs), before);
+  });
+
   describe('bad flags and folders', () => {
     const cases: [string, (d: CaseDirs) => string[], RegExp][] = [
-      ['an unknown flag', () => ['--rounds-max', '3'], /^reflect fix: unknown option --rounds-max; see reflect fix --help$/],
-      ['a bad number', () => ['--rounds', 'three'], /^reflect fix: --rounds needs a positive whole number, got "three"$/],
+      ['an unknown flag', () => ['--rounds-max', '3'], /^reflect fix: Unknown option '--rounds-max'; run "reflect fix --help" for the options$/],
+      ['a bad number', () => ['--rounds', 'three'], /^reflect fix: --rounds needs a whole number above 0, got "three"$/],
       ['a missing --cwd', (d) => ['--cwd', path.join(d.base, 'nope')], /^reflect fix: no such folder: .*\/nope$/],
       ['a file as --cwd', (d) => ['--cwd', path.join(d.project, 'package.json')], /^reflect fix: --cwd must be a folder, but .*package\.json is a file$/],
       ['a folder as --trace', (d) => ['--trace', d.beside], /^reflect fix: --trace needs a file name, but .*beside is a folder/],
       ['an unset --api-key-env', () => ['--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--api-key-env', 'RELIABILITY_NO_SUCH_VAR'], /^reflect fix: the environment variable RELIABILITY_NO_SUCH_VAR \(from --api-key-env\) is not set$/],
-      ['a zero --request-timeout', () => ['--request-timeout', '0'], /^reflect fix: --request-timeout needs a positive whole number, got "0"$/],
+      ['a zero --request-timeout', () => ['--request-timeout', '0'], /^reflect fix: --request-timeout needs a number above 0, got "0"$/],
     ];
     for (const [what, args, reason] of cases) {
       it(`${what}: exit 2 with one line saying what to type`, async () => {
