@@ -6,7 +6,7 @@
  */
 import type { TestContext, TestedCandidate } from './candidates';
 import type { ScratchWorkspace } from './ports';
-import { brokenSince } from './scoring';
+import { brokenSince, NEW_FAILURE_PENALTY } from './scoring';
 import type { Candidate } from './types';
 
 /** At most this many attempts get a full run: the best few by score, until one breaks nothing. */
@@ -48,8 +48,8 @@ async function runFullSuite(candidate: Candidate, ws: ScratchWorkspace, ctx: Tes
     return {
       ...candidate, status, full: full.summary, newFailures: broke, ...(missingTests.length ? { missingTests } : {}),
       ...(full.error ? { notVerifiedReason: `the full suite could not run: ${full.error}` } : {}),
-      // Its score loses what each broken test costs (see scoreOf); partial progress it earned stays.
-      score: candidate.score - 60 * broke.length,
+      // Its score loses what each broken test costs; partial progress it earned stays.
+      score: candidate.score - NEW_FAILURE_PENALTY * broke.length,
       durationMs: candidate.durationMs + ctx.now() - started,
     };
   } finally {

@@ -128,12 +128,15 @@ function editDistance(a: string, b: string): number {
   return prev[y.length];
 }
 
+/** What each test a candidate breaks costs its score (of 100 for passing every target). */
+export const NEW_FAILURE_PENALTY = 60;
+
 /** 0–100 for the share of targets passed, minus a heavy penalty per broken test; 1000 when verified. */
 export function scoreOf(status: CandidateStatus, passed: number, total: number, newFailures: number): number {
   if (status === 'verified') return 1000;
   if (status === 'rejected') return -1;
   const share = total === 0 ? 0 : Math.round((100 * passed) / total);
-  return share - 60 * newFailures;
+  return share - NEW_FAILURE_PENALTY * newFailures;
 }
 
 /** True when `candidate` should replace `best`: strictly better only, so a later equal try never displaces it. */
