@@ -31,8 +31,8 @@ export interface Comparison {
 }
 
 /**
- * Opens the multi-file diff of candidates `a` and `b` of `runId` (default: the latest run; the candidates are asked
- * for when not given). Returns what was opened, or undefined when there was nothing to compare.
+ * Opens the multi-file diff of candidates `a` and `b` of `runId` (default: the latest run; a candidate not given is
+ * asked for). Returns what was opened, or undefined when there was nothing to compare.
  */
 export async function compareCandidates(runs: RunController, runId?: string, a?: string, b?: string): Promise<Comparison | undefined> {
   const rec = runs.get(runId);
@@ -42,6 +42,15 @@ export async function compareCandidates(runs: RunController, runId?: string, a?:
     return undefined;
   }
   let pair = [a, b].map((id) => tested.find((c) => c.id === id)).filter((c): c is Candidate => !!c);
+  if (pair.length === 1) {
+    // From the panel: this candidate against one the person picks.
+    const other = await vscode.window.showQuickPick(
+      tested.filter((c) => c !== pair[0]).map((c) => ({ label: `${c.id} · ${c.status}`, description: c.summary, candidate: c })),
+      { title: `Reflect: compare ${pair[0].id} with…`, ignoreFocusOut: true },
+    );
+    if (!other) return undefined;
+    pair = [pair[0], other.candidate];
+  }
   if (pair.length !== 2) {
     const picked = await vscode.window.showQuickPick(
       tested.map((c) => ({ label: `${c.id} · ${c.status}`, description: c.summary, picked: false, candidate: c })),
