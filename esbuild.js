@@ -35,13 +35,26 @@ const servicesExternal = {
   },
 };
 
+// `reflect mcp` must answer tools/list fast: dist/cli.js hands it to dist/mcp.js (the SDK and the tool schemas
+// only), which loads the engine (dist/agentTools.js) on the first tool call.
+const externalAs = (name, filter, target) => ({
+  name, setup(build) { build.onResolve({ filter }, () => ({ path: target, external: true })); },
+});
+const mcpExternal = externalAs('mcp-external', /^\.\/cli\/mcpCommand$/, './mcp.js');
+const toolsExternal = externalAs('tools-external', /^\.\.\/node\/agentTools$/, './agentTools.js');
+
 const builds = [
   {
     ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [servicesExternal],
     supported: { 'dynamic-import': false },
   },
   { ...node, entryPoints: ['src/vscode/commands.ts'], outfile: 'dist/services.js' },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [mcpExternal],
+    supported: { 'dynamic-import': false },
+  },
+  { ...node, entryPoints: ['src/cli/mcpCommand.ts'], outfile: 'dist/mcp.js', plugins: [toolsExternal], supported: { 'dynamic-import': false } },
+  { ...node, entryPoints: ['src/node/agentTools.ts'], outfile: 'dist/agentTools.js' },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
     entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'warning',

@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): ReflectExtensionApi 
   const panel = registerTracePanel(context, {
     stop: (runId) => void services().then((s) => s.stop(runId)),
     review: (runId, candidateId) => void services().then((s) => s.review(runId, candidateId)),
+    compare: (runId, candidateId) => void services().then((s) => s.run('reflect.compareCandidates', [runId, candidateId])),
     reject: (runId) => void services().then((s) => s.reject(runId)),
     retry: (runId, hint) => void services().then((s) => s.retry(runId, hint)),
     export: (runId, format) => void services().then((s) => s.exportTrace(runId, format)),

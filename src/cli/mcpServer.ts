@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { fixFailingTestsTool, runTestsTool, ToolContext, ToolOutput, ToolProgress, verifyChangeTool } from '../node/agentTools';
+import type { ToolContext, ToolOutput, ToolProgress } from '../node/agentTools';
 import { GIT_REF_PATTERN, TOOL_INTEGER_BOUNDS as B, workspaceSelectors as selectors } from '../node/toolInput';
 
 /** The tools' names, as listed by `tools/list`. */
@@ -26,7 +26,7 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
     description: "Runs the workspace's real tests (node:test, jest, vitest, mocha, pytest or the configured command) and reports every failing test with its message, location and expected/actual values.",
     inputSchema: { only, timeoutSeconds: z.number().int().min(B.timeoutSeconds[0]).max(B.timeoutSeconds[1]).optional().describe('Time limit of the run (default: the server\'s test timeout)') },
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, async (args, extra) => respond(await runTestsTool(ctx, { only: selectors(args.only), timeoutSeconds: args.timeoutSeconds }, extra.signal, progressOf(extra))));
+  }, async (args, extra) => respond(await (await tools()).runTestsTool(ctx, { only: selectors(args.only), timeoutSeconds: args.timeoutSeconds }, extra.signal, progressOf(extra))));
   server.registerTool('fix_failing_tests', {
     title: 'Fix the failing tests',
     description: 'Fixes the failing tests round by round: proposes candidate changes, runs the real tests on each in a scratch copy, critiques, retries. Returns the status, the verified patch (or the best attempt, marked as not verified), each round\'s critique and the tokens used. Writes nothing unless apply is true, and then only a verified fix.',
@@ -39,15 +39,21 @@ export function createReflectMcpServer(ctx: ToolContext, version: string): McpSe
       apply: z.boolean().optional().describe('Write the fix into the workspace once verified (default false: only return the patch)'),
     },
     annotations: { destructiveHint: false, openWorldHint: false },
-  }, async (args, extra) => respond(await fixFailingTestsTool(ctx, { ...args, only: selectors(args.only) }, extra.signal, progressOf(extra))));
+  }, async (args, extra) => respond(await (await tools()).fixFailingTestsTool(ctx, { ...args, only: selectors(args.only) }, extra.signal, progressOf(extra))));
   server.registerTool('verify_change', {
     title: 'Verify a change',
     description: 'Checks the working tree against a git base (HEAD by default): the tests that failed at the base must pass now, no test that passed may fail, be skipped or disappear, and the test setup (test files, skip/only markers) must be untouched. Returns verdict "pass" or "block" with the reasons and the evidence.',
     inputSchema: { base: z.string().min(1).max(200).regex(GIT_REF_PATTERN, 'a git ref: a branch, tag or commit').refine((ref) => !ref.startsWith('-'), 'a git ref, not an option').optional().describe('Git ref to compare with (default HEAD)') },
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, async (args, extra) => respond(await verifyChangeTool(ctx, { base: args.base }, extra.signal, progressOf(extra))));
+  }, async (args, extra) => respond(await (await tools()).verifyChangeTool(ctx, { base: args.base }, extra.signal, progressOf(extra))));
   return server;
 }
+
+/**
+ * The tools' implementations (and with them the engine), loaded on the first call so that the server answers
+ * `initialize` and `tools/list` without compiling them.
+ */
+const tools = () => import('../node/agentTools');
 
 /** The text for the model plus the same facts as structured content. */
 function respond<T extends object>(out: ToolOutput<T>): CallToolResult {

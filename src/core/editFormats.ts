@@ -1,20 +1,24 @@
 /**
- * Model replies → edits → file changes. Two formats are understood:
+ * Model replies → edits → file changes. Three formats are understood:
  * - SEARCH/REPLACE blocks: a line with the workspace-relative path, then `<<<<<<< SEARCH`, the old lines,
  *   `=======`, the new lines, `>>>>>>> REPLACE`; fenced or not, several per reply, prose around them.
  * - Whole functions: a fenced code block holding function definitions, with a path line before it (or a
  *   `// file: path` / `# file: path` first line); each replaces the function of the same name (see functionEdits).
+ * - Unified diffs: a ```diff block (see diffEdits), hunks applied where their old lines are.
+ * Code copied with the prompt's `12| ` line prefixes on every line is taken without them.
  * Pure: no I/O besides the ports passed in. Problems and errors are sentences fed back to the model.
  */
 import type { SourceFiles, SyntaxParser } from './ports';
 import type { FileChange } from './types';
+import { applyFileDiff, looksLikeDiff, parseUnifiedDiff, stripLineNumbers, type FileDiff } from './diffEdits';
 import { applyFunctionEdit } from './functionEdits';
 import { replaceBlock } from './searchReplace';
 
 /** One edit parsed from a model reply. `block` numbers edits of the same kind from 1, in reply order. */
 export type ModelEdit =
   | { kind: 'search-replace'; block: number; path: string; search: string; replace: string }
-  | { kind: 'function'; block: number; path: string; code: string };
+  | { kind: 'function'; block: number; path: string; code: string }
+  | { kind: 'diff'; block: number; path: string; diff: FileDiff };
 
 const SEARCH = /^\s*<{5,9} ?SEARCH\b.*$/;
 const DIVIDER = /^\s*={5,9}\s*$/;
@@ -30,6 +34,7 @@ export function parseModelEdits(reply: string): { edits: ModelEdit[]; problems: 
   let lastPath: string | undefined;
   let searchCount = 0;
   let codeCount = 0;
+  let diffCount = 0;
   /** The closing line of a fence that only wraps SEARCH/REPLACE blocks: skipped when reached. */
   const wrapperEnds = new Set<number>();
   let i = 0;
@@ -51,7 +56,10 @@ export function parseModelEdits(reply: string): { edits: ModelEdit[]; problems: 
       if (!path) {
         problems.push(`SEARCH block ${searchCount} has no file path: put the workspace-relative path alone on the line before "<<<<<<< SEARCH"`);
       } else {
-        edits.push({ kind: 'search-replace', block: searchCount, path, search: joinLines(lines.slice(i + 1, divider)), replace: joinLines(lines.slice(divider + 1, end)) });
+        edits.push({
+          kind: 'search-replace', block: searchCount, path,
+          search: joinLines(stripLineNumbers(lines.slice(i + 1, divider))), replace: joinLines(stripLineNumbers(lines.slice(divider + 1, end))),
+        });
         lastPath = path;
       }
       i = end + 1;
@@ -69,15 +77,29 @@ export function parseModelEdits(reply: string): { edits: ModelEdit[]; problems: 
         i++;
         continue;
       }
+      if (looksLikeDiff(fence[2], body)) {
+        diffCount++;
+        // A diff block names its file in ---/+++ lines, or the line before it; an earlier edit's file only counts
+        // for a block with real hunk headers (a bare list of -/+ lines may be prose).
+        const named = codeBlockPath(lines, i, '', body)?.path;
+        const parsed = parseUnifiedDiff(body, named ?? (body.some((l) => l.startsWith('@@')) ? lastPath : undefined));
+        if (parsed.problem) problems.push(`unified diff ${diffCount}: ${parsed.problem}`);
+        for (const f of parsed.files) {
+          edits.push({ kind: 'diff', block: diffCount, path: f.path, diff: f });
+          lastPath = f.path;
+        }
+        i = close < 0 ? lines.length : close + 1;
+        continue;
+      }
       const named = codeBlockPath(lines, i, fence[2], body);
       // Only a block that starts with a definition is an edit; a quoted test or usage example is left alone.
-      const found = named && startsWithDefinition(body.slice(named.skip)) ? named : undefined;
+      const found = named && startsWithDefinition(stripLineNumbers(body.slice(named.skip))) ? named : undefined;
       if (found && close < 0) {
         codeCount++;
         problems.push(`code block ${codeCount} for ${found.path} is not closed: end it with a line of ${fence[1]}`);
       } else if (found) {
         codeCount++;
-        edits.push({ kind: 'function', block: codeCount, path: found.path, code: joinLines(body.slice(found.skip)) });
+        edits.push({ kind: 'function', block: codeCount, path: found.path, code: joinLines(stripLineNumbers(body.slice(found.skip))) });
         lastPath = found.path;
       }
       i = close < 0 ? lines.length : close + 1;
@@ -113,7 +135,8 @@ export async function applyModelEdits(
   const state = new Map<string, { before: string | undefined; text: string | undefined; eol: string }>();
   const errors: string[] = [];
   for (const edit of edits) {
-    const label = edit.kind === 'search-replace' ? `SEARCH block ${edit.block} for ${edit.path}` : `code block ${edit.block} for ${edit.path}`;
+    const label = edit.kind === 'search-replace' ? `SEARCH block ${edit.block} for ${edit.path}`
+      : edit.kind === 'diff' ? `unified diff ${edit.block} for ${edit.path}` : `code block ${edit.block} for ${edit.path}`;
     if (leavesWorkspace(edit.path)) {
       errors.push(`${label}: the path is outside the workspace; use a workspace-relative path such as src/file.js`);
       continue;
@@ -133,7 +156,9 @@ export async function applyModelEdits(
     }
     const result = edit.kind === 'search-replace'
       ? applySearchReplace(file.text, edit.search, edit.replace.replace(/\r\n/g, '\n'), label)
-      : file.text === undefined
+      : edit.kind === 'diff'
+        ? applyFileDiff(file.text, edit.diff, label)
+        : file.text === undefined
         ? { error: `${label}: the file does not exist; whole-function replacement only changes existing functions` }
         : await applyFunctionEdit(file.text, edit, syntax, label);
     if ('error' in result) errors.push(result.error);
@@ -221,7 +246,8 @@ function codeBlockPath(lines: string[], fenceLine: number, info: string, body: s
   if (fromInfo) return { path: fromInfo, skip: 0 };
   for (let j = fenceLine - 1; j >= 0 && j >= fenceLine - 2; j--) {
     if (!lines[j].trim()) continue;
-    const p = cleanPath(lines[j]);
+    // A path line, or prose naming one file ("In `src/x.js`:").
+    const p = cleanPath(lines[j]) ?? quotedPath(lines[j]);
     return p ? { path: p, skip: 0 } : undefined;
   }
   return undefined;

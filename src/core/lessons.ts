@@ -20,7 +20,10 @@ export async function relevantLessons(store: LessonStore, failing: TestResult[],
   }
 }
 
-/** Stores what fixed the tests: the candidate's summary and the last reflection before it (the decisive one). */
+/**
+ * Stores what fixed the tests: the root cause in one sentence (the fix's own rationale, else the decisive critique's
+ * first sentence) and the diff. Candidate ids mean nothing to a later run and are left out; nothing is cut mid-word.
+ */
 export async function recordLesson(
   store: LessonStore,
   winner: Candidate,
@@ -30,8 +33,8 @@ export async function recordLesson(
   emit: (e: LoopEvent) => void,
 ): Promise<void> {
   const decisive = memory[memory.length - 1];
-  const fix = `Fixed by ${winner.summary} (${winner.changes.map((c) => c.path).join(', ')}).`;
-  const text = decisive ? `${fix} Decisive critique: ${decisive.text.trim().slice(0, 600)}` : fix;
+  const cause = firstSentence(winner.rationale ?? '') || firstSentence(decisive?.text ?? '') || winner.summary;
+  const text = `${withoutCandidateIds(cutAtWord(cause, 300))} Fix in ${winner.changes.map((c) => c.path).join(', ')}:\n${diffLines(winner.diff, 1200)}`;
   const lesson: Lesson = {
     id: `lesson-${clock.now().toString(36)}`,
     createdAt: new Date(clock.now()).toISOString(),
@@ -45,6 +48,40 @@ export async function recordLesson(
   } catch (error) {
     emit({ type: 'log', level: 'warn', message: `the lesson could not be saved: ${(error as Error).message}` });
   }
+}
+
+function firstSentence(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  const m = /^.*?[.!?](?=\s|$)/.exec(t);
+  return (m ? m[0] : t).trim();
+}
+
+/** At most `max` characters, cut at a word boundary with an ellipsis. */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** "r2c3" names a candidate of one run; in a lesson it would point nowhere. */
+function withoutCandidateIds(text: string): string {
+  return text.replace(/\b(?:candidate\s+)?r\d+c\d+\b/g, 'an earlier attempt').replace(/\s+/g, ' ').trim();
+}
+
+/** The diff's change lines (hunk headers and +/- lines), whole lines only, within `max` characters. */
+function diffLines(diff: string, max: number): string {
+  const out: string[] = [];
+  let used = 0;
+  for (const line of diff.split('\n').filter((l) => /^(?:@@|[-+](?![-+]{2}))/.test(l))) {
+    if (used + line.length + 1 > max) {
+      out.push('…');
+      break;
+    }
+    out.push(line);
+    used += line.length + 1;
+  }
+  return out.join('\n');
 }
 
 /** Identifiers declared on the changed lines' functions (function/def/const f = …), a cheap relevance key. */

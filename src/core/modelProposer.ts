@@ -53,7 +53,7 @@ export function createModelProposer(options: ModelProposerOptions): Proposer {
           const variation = actorVariation(index);
           const prompt = renderActorPrompt({
             failures: request.failures, context: context.text, contextHasEvidence: context.hasEvidence, memory: request.memory, best: request.best, lessons: request.lessons,
-            hint: request.hint, instruction: variation.instruction,
+            hint: request.hint, instruction: variation.instruction, rejected: rejectedLastRound(request),
           });
           try {
             const turn = await runActorTurn({
@@ -142,6 +142,12 @@ export async function callModelForResult(
     emit({ type: 'model-call', round, call: { id: callId, role, model: name, round, usage: { prompt: 0, completion: estimateTokens(streamed), estimated: true }, durationMs: Date.now() - started, error: message } });
     throw error instanceof ModelError ? error : new ModelError(message, 'other');
   }
+}
+
+/** Why the model's replies of the previous round were rejected before testing. */
+function rejectedLastRound(request: ProposalRequest): string[] {
+  const last = request.previousRounds[request.previousRounds.length - 1];
+  return (last?.candidates ?? []).filter((c) => c.source === 'model' && c.rejectReason).map((c) => `${c.id}: ${c.rejectReason!.slice(0, 400)}`);
 }
 
 /** The reply's explanation: the text before the first edit block, without fences. */

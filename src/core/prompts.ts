@@ -64,6 +64,8 @@ export interface ActorPromptInput {
   lessons: Lesson[];
   hint?: string;
   instruction: string;
+  /** Why replies of the last round could not be applied ("r1c2: SEARCH block 1 for src/x.js does not match …"). */
+  rejected?: string[];
 }
 
 /** The actor's user message: failures, code, memory of critiques, best so far, lessons, hint, the instruction. */
@@ -77,6 +79,9 @@ export function renderActorPrompt(input: ActorPromptInput): string {
     for (const r of input.memory) out.push(`Round ${r.round}:`, r.text.trim(), '');
   }
   if (input.best) out.push(...renderBest(input.best));
+  if (input.rejected?.length) {
+    out.push('## Replies of the last round that could not be applied (do not repeat the mistake)', '', ...input.rejected.map((r) => `- ${r}`), '');
+  }
   if (input.lessons.length) {
     out.push('## Lessons from earlier verified fixes in this workspace', '');
     for (const l of input.lessons) out.push(`- ${l.text}`);

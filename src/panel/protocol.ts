@@ -143,6 +143,8 @@ export type ViewMessage =
   | { type: 'ready' }
   | { type: 'stop'; runId: string }
   | { type: 'review'; runId: string; candidateId: string }
+  /** Compare this candidate with another of the run (the host asks which) in the multi-file diff editor. */
+  | { type: 'compare'; runId: string; candidateId: string }
   | { type: 'reject'; runId: string }
   | { type: 'retry'; runId: string; hint: string }
   | { type: 'export'; runId: string; format: 'markdown' | 'json' };

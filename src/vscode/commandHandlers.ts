@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { isTestFile } from '../core/testFiles';
 import type { CommandId } from './commandIds';
+import { compareCandidates } from './compareCandidates';
 import { exportTrace } from './exportTrace';
 import type { InlineReview } from './inlineReview';
 import type { RunLog } from './outputChannel';
@@ -87,6 +88,7 @@ export function createCommandHandlers(c: CommandContext): Record<CommandId, Comm
     },
     'reflect.exportTrace': (args) => exportTrace(runs, log, optString(args[0]), optFormat(args[1]), optUri(args[2])),
     'reflect.reviewBest': (args) => c.review(optString(args[0]), optString(args[1])),
+    'reflect.compareCandidates': (args) => compareCandidates(runs, optString(args[0]), optString(args[1]), optString(args[2])),
     'reflect.acceptHunk': (args) => inlineReview.accept(args, false),
     'reflect.acceptAll': (args) => inlineReview.accept(args, true),
     'reflect.rejectHunk': (args) => inlineReview.reject(args, false),

@@ -24,6 +24,7 @@ export const COMMANDS = {
   'reflect.clearApiKey': { needsTrust: false },
   'reflect.exportTrace': { needsTrust: false },
   'reflect.reviewBest': { needsTrust: false },
+  'reflect.compareCandidates': { needsTrust: false },
   'reflect.acceptHunk': { needsTrust: false },
   'reflect.rejectHunk': { needsTrust: false },
   'reflect.acceptAll': { needsTrust: false },

@@ -15,6 +15,7 @@ import type { RunLog } from './outputChannel';
 import { createRunLog } from './outputChannel';
 import type { RunController, RunOutcome } from './runController';
 import { createRunController } from './runController';
+import { registerCandidateVersions } from './compareCandidates';
 import type { RunStatusItem } from './statusBar';
 import type { TestResultsView } from './testResultsView';
 import { createTestResultsView } from './testResultsView';
@@ -44,6 +45,7 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
   const testResults = createTestResultsView(context.subscriptions);
   const runs = createRunController({ context, panel, status, log, testResults });
   const inlineReview = createInlineReview(context.subscriptions, log);
+  registerCandidateVersions(context.subscriptions, runs);
 
   async function review(runId: string | undefined, candidateId?: string): Promise<boolean> {
     const rec = runs.get(runId);

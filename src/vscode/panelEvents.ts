@@ -38,6 +38,8 @@ export function toCandidateView(c: Candidate): CandidateView {
   if (c.warnings?.length) view.warnings = c.warnings;
   if (c.missingTests?.length) view.missingTests = c.missingTests;
   if (c.notVerifiedReason !== undefined) view.notVerifiedReason = c.notVerifiedReason;
+  // The verdict, without the verified original's diff (the trace keeps that; the panel shows the patch offered).
+  if (c.minimality) view.minimality = { ...c.minimality, originalDiff: undefined };
   if (c.targeted) view.targeted = c.targeted;
   if (c.full) view.full = c.full;
   return view;

@@ -8,6 +8,7 @@
 export interface PanelActions {
   stop(runId: string): void;
   review(runId: string, candidateId: string): void;
+  compare(runId: string, candidateId: string): void;
   reject(runId: string): void;
   retry(runId: string, hint: string): void;
   export(runId: string, format: 'markdown' | 'json'): void;
@@ -36,6 +37,10 @@ export function routeViewMessage(m: unknown, isKnownRun: (runId: string) => bool
     case 'review':
       if (typeof msg.candidateId !== 'string') return 'ignored';
       actions.review(runId, msg.candidateId);
+      return 'action';
+    case 'compare':
+      if (typeof msg.candidateId !== 'string') return 'ignored';
+      actions.compare(runId, msg.candidateId);
       return 'action';
     case 'retry':
       if (typeof msg.hint !== 'string') return 'ignored';

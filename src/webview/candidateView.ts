@@ -1,7 +1,7 @@
 /**
  * Renders one candidate: its summary, verdict, coloured diff and Review button.
  * DOM contract (UI tests rely on it): `data-testid="candidate"`, `data-status`, `data-candidate-id`,
- * `data-best="true"` on the best; the Review button carries `data-action="review"` and `data-candidate-id`.
+ * `data-best="true"` on the best; the Review button carries `data-action="review"` and `data-candidate-id`, the Compare… button `data-action="compare"`.
  */
 import type { BaselineView, CandidateView } from '../panel/protocol';
 import { append, h } from './dom';
@@ -95,6 +95,11 @@ export function renderCandidate(c: CandidateView, opts: { best: boolean; baselin
           'button',
           { type: 'button', 'data-action': 'review', 'data-candidate-id': c.id, 'aria-label': `Review candidate ${c.round}.${c.index + 1} inline` },
           'Review',
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'secondary', 'data-action': 'compare', 'data-candidate-id': c.id, 'aria-label': `Compare candidate ${c.round}.${c.index + 1} with another candidate` },
+          'Compare…',
         ),
       ),
     );

@@ -107,6 +107,7 @@ function listenForActions(root: HTMLElement, chrome: ReturnType<typeof createRun
     if (action === 'stop') post({ type: 'stop', runId });
     else if (action === 'reject') post({ type: 'reject', runId });
     else if (action === 'review' && button.dataset.candidateId) post({ type: 'review', runId, candidateId: button.dataset.candidateId });
+    else if (action === 'compare' && button.dataset.candidateId) post({ type: 'compare', runId, candidateId: button.dataset.candidateId });
     else if (action === 'export') post({ type: 'export', runId, format: button.dataset.format === 'json' ? 'json' : 'markdown' });
   });
   chrome.retryForm.addEventListener('submit', (ev) => {

@@ -173,6 +173,7 @@ describe('trace panel in chromium', function () {
     await sendToView(page, [{ type: 'snapshot', runs: [] }, ...startMessages('run-1', 'Fix range', events.slice(0, -1))]);
     await page.click('button[data-action="stop"]');
     await page.click('button[data-action="review"][data-candidate-id="r3c1"]');
+    await page.click('button[data-action="compare"][data-candidate-id="r3c1"]');
     await sendToView(page, asMessages('run-1', events.slice(-1)));
     await page.focus('button[data-action="reject"]');
     await page.keyboard.press('Enter');
@@ -185,6 +186,7 @@ describe('trace panel in chromium', function () {
     assert.deepStrictEqual((await postedBy(page)).slice(1), [
       { type: 'stop', runId: 'run-1' },
       { type: 'review', runId: 'run-1', candidateId: 'r3c1' },
+      { type: 'compare', runId: 'run-1', candidateId: 'r3c1' },
       { type: 'reject', runId: 'run-1' },
       { type: 'retry', runId: 'run-1', hint: 'the step can be negative' },
       { type: 'export', runId: 'run-1', format: 'json' },

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandId } from '../../src/vscode/commandIds';
+import type { Comparison } from '../../src/vscode/compareCandidates';
 import { COMMAND_IDS } from '../../src/vscode/commandIds';
 import type { RunOutcome, RunRequest } from '../../src/vscode/runController';
 import { EXTENSION_ID, diskText, fileUri, resetEditors, services, setSetting, until } from './support';
@@ -87,6 +88,14 @@ describe('every command, dispatched through executeCommand', () => {
       assert.strictEqual(await vscode.commands.executeCommand('reflect.reviewBest', runId), true);
       const hunks = (await services()).inlineReview.hunks(uri());
       assert.deepStrictEqual(hunks.map((h) => [h.state, h.oldLines, h.newLines]), [['pending', [BUGGY_LINE], [FIXED_LINE]]]);
+    },
+    'reflect.compareCandidates': async () => {
+      const shown = await vscode.commands.executeCommand<Comparison>('reflect.compareCandidates', runId, 'r1c1', 'r2c1');
+      assert.deepStrictEqual([shown.a, shown.b, shown.resources.map(([file]) => file.fsPath)], ['r1c1', 'r2c1', [uri().fsPath]]);
+      const [, left, right] = shown.resources[0];
+      assert.ok((await vscode.workspace.openTextDocument(left)).getText().includes('  return x >= lo && x < hi;'), 'r1c1\'s version on the left');
+      assert.ok((await vscode.workspace.openTextDocument(right)).getText().includes(FIXED_LINE), 'r2c1\'s version on the right');
+      assert.strictEqual(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'Reflect: r1c1 ↔ r2c1 (1 file)', 'the multi-file diff editor is open');
     },
     'reflect.openDiff': async () => {
       await vscode.commands.executeCommand('reflect.reviewBest', runId);

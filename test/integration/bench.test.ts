@@ -77,6 +77,9 @@ describe('npm run bench', function () {
     assert.strictEqual(report.figures.fixed, 2);
     assert.strictEqual(report.figures.attempted, 2);
     assert.match(stdout, /fixed: 2 of 2 attempted \(100\.0 %\); 1 skipped/);
+    assert.deepStrictEqual([report.figures.minimality.checked, report.figures.minimality.reduced], [2, 0]);
+    assert.deepStrictEqual(byId['JavaScript/clamp'].minimality.hunks, 1);
+    assert.match(stdout, /minimality: 2 verified fixes checked, 0 cut to fewer hunks; 0 targeted runs, \d+\.\d %/);
     assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /\| JavaScript\/clamp \| fixed \| 1 \|/);
     assert.match(fs.readFileSync(path.join(out, 'chart.svg'), 'utf8'), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });

@@ -90,6 +90,29 @@ describe('applyModelEdits', () => {
     assert.deepStrictEqual(result, { errors: [], changes: [{ path: 'src/r.js', before: 'let x = 0;\nlet y = 0;\n', after: 'let x = 1;\nlet y = x;\n' }] });
   });
 
+  it('applies a unified diff where its hunks match, even when its line numbers are off, and strips copied line prefixes', async () => {
+    write('src/range.js', '// header\n// more\nfunction range(start, end) {\n  const out = [];\n  for (let i = start; i < end; i++) out.push(i);\n  return out;\n}\n');
+    const { edits } = parseModelEdits(fs.readFileSync(path.join(goldenDir, 'unified-diff.txt'), 'utf8'));
+    const result = await apply(edits);
+    assert.deepStrictEqual(result.errors, []);
+    assert.ok(result.changes[0].after.includes('  for (let i = start; i <= end; i++) out.push(i);\n  return out;'));
+    const numbered = await apply(parseModelEdits(fs.readFileSync(path.join(goldenDir, 'numbered-lines.txt'), 'utf8')).edits);
+    assert.deepStrictEqual(numbered.errors, []);
+    assert.strictEqual(numbered.changes[0].after, result.changes[0].after);
+  });
+
+  it('says which hunk of a unified diff does not match which lines', async () => {
+    write('src/m.js', 'function f(a) {\n  return a + 1;\n}\nfunction g(b) {\n  return b * 2;\n}\n');
+    const reply = '```diff\n--- a/src/m.js\n+++ b/src/m.js\n@@ -1,3 +1,3 @@\n function f(a) {\n-  return a + 1;\n+  return a + 2;\n }\n'
+      + '@@ -4,3 +4,3 @@\n function g(b) {\n-  return b * 3;\n+  return b * 4;\n }\n```\n';
+    const result = await apply(parseModelEdits(reply).edits);
+    assert.deepStrictEqual(result, {
+      changes: [],
+      errors: ['unified diff 1 for src/m.js: hunk 2 does not match lines 4–6 of the file (nor any other place); its first old line is "function g(b) {". '
+        + 'Copy the context and removed lines exactly as the file has them now'],
+    });
+  });
+
   it('reports the closest lines when a SEARCH block does not match', async () => {
     write('src/range.js', 'function range(start, end) {\n  const out = [];\n  for (let i = start; i < end; i++) out.push(i);\n  return out;\n}\n');
     const result = await apply([sr('src/range.js', '  const out = [];\n  for (let i = start; i <= end; i++) out.push(i);\n', 'x\n', 2)]);

@@ -14,6 +14,20 @@ describe('runReflection (the loop, with an in-memory world)', () => {
     assert.deepStrictEqual(events.map((e) => e.type), ['run-start', 'baseline-start', 'baseline', 'run-end']);
   });
 
+  it('ends in an error, not "nothing to fix", when the baseline was cut by its time limit with no failure reported', async () => {
+    const w = world(SRC, TESTS);
+    const runner = { run: async (req: TestRunRequest) => {
+      const report = await w.runner.run(req);
+      // One file reported its passing test; the rest of the run was cut by the time limit.
+      return { ...report, timedOut: true, tests: report.tests.filter((t) => t.status === 'passed') };
+    } };
+    const { d, proposals } = deps(w, () => []);
+    const { result } = await drain(runReflection({ ...d, runner }, opts({ testTimeoutMs: 3000 }), new AbortController().signal));
+    assert.strictEqual(result.status, 'error');
+    assert.strictEqual(result.error, 'the baseline test run hit its time limit (3 s) before the tests finished; raise --test-timeout (reflect.testTimeoutSeconds) or narrow the run with --only');
+    assert.strictEqual(proposals.length, 0);
+  });
+
   it('feeds round 1 critique to round 2 and stops verified when a candidate passes targets and the full suite', async () => {
     const w = world(SRC, TESTS);
     const { d, proposals, critiques } = deps(w, (r) => (r.round === 1 ? [prop('times', change('src/sum.js', 'a * b'))] : [prop('plus', change('src/sum.js', 'a + b'))]),

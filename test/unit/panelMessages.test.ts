@@ -8,6 +8,7 @@ function recorder(): { actions: PanelActions; calls: unknown[][] } {
   const actions: PanelActions = {
     stop: (...a) => void calls.push(['stop', ...a]),
     review: (...a) => void calls.push(['review', ...a]),
+    compare: (...a) => void calls.push(['compare', ...a]),
     reject: (...a) => void calls.push(['reject', ...a]),
     retry: (...a) => void calls.push(['retry', ...a]),
     export: (...a) => void calls.push(['export', ...a]),
@@ -27,8 +28,9 @@ describe('trace panel view messages', () => {
       { type: 'retry', runId: 'run-1', hint: '  the step can be negative \n' },
       { type: 'export', runId: 'run-1', format: 'json' },
       { type: 'export', runId: 'run-1', format: 'markdown' },
+      { type: 'compare', runId: 'run-1', candidateId: 'r1c2' },
     ].map((m) => routeViewMessage(m, known, actions));
-    assert.deepStrictEqual(results, ['action', 'action', 'action', 'action', 'action', 'action']);
+    assert.deepStrictEqual(results, ['action', 'action', 'action', 'action', 'action', 'action', 'action']);
     assert.deepStrictEqual(calls, [
       ['stop', 'run-1'],
       ['review', 'run-1', 'r2c1'],
@@ -36,6 +38,7 @@ describe('trace panel view messages', () => {
       ['retry', 'run-1', 'the step can be negative'],
       ['export', 'run-1', 'json'],
       ['export', 'run-1', 'markdown'],
+      ['compare', 'run-1', 'r1c2'],
     ]);
   });
 
@@ -49,7 +52,7 @@ describe('trace panel view messages', () => {
     const { actions, calls } = recorder();
     const bad: unknown[] = [
       null, 'stop', 42, {}, { type: 'stop' }, { type: 'stop', runId: 7 }, { type: 'stop', runId: 'run-9' },
-      { type: 'review', runId: 'run-1' }, { type: 'retry', runId: 'run-1', hint: 3 },
+      { type: 'review', runId: 'run-1' }, { type: 'compare', runId: 'run-1', candidateId: 3 }, { type: 'retry', runId: 'run-1', hint: 3 },
       { type: 'export', runId: 'run-1', format: 'html' }, { type: 'delete', runId: 'run-1' },
     ];
     assert.deepStrictEqual(bad.map((m) => routeViewMessage(m, known, actions)), bad.map(() => 'ignored'));

@@ -34,6 +34,12 @@ describe('prompts', () => {
     ].join('\n'));
   });
 
+  it('tells the actor why the replies of the last round could not be applied', () => {
+    const reason = 'r1c2: unified diff 1 for src/m.js: hunk 2 does not match lines 4–6 of the file (nor any other place)';
+    const text = renderActorPrompt({ failures: [failing], context: 'CODE', contextHasEvidence: true, memory: [], lessons: [], instruction: 'Fix it.', rejected: [reason] });
+    assert.ok(text.includes(`## Replies of the last round that could not be applied (do not repeat the mistake)\n\n- ${reason}\n`), text);
+  });
+
   it('varies temperature and instruction per candidate, cycling past three', () => {
     assert.deepStrictEqual([0, 1, 2, 3].map((i) => actorVariation(i).temperature), [0.2, 0.6, 0.9, 0.2]);
     assert.notStrictEqual(actorVariation(0).instruction, actorVariation(2).instruction);

@@ -24,6 +24,8 @@ export interface BenchFigures {
   overfitRate: number;
   /** Problems whose shown tests already pass on the buggy code (with --hidden-tests: examples that miss the bug). */
   nothingToFix: number;
+  /** Verified runs: how many had a hunk dropped, and the minimality check's share of their total time. */
+  minimality: { checked: number; reduced: number; targetRuns: number; shareOfTime: number };
   errors: number;
   wallMs: number;
 }
@@ -47,6 +49,7 @@ export function figuresOf(results: ProblemResult[], rounds: number, wallMs: numb
     tokens: results.reduce((t, r) => ({ prompt: t.prompt + r.tokens.prompt, completion: t.completion + r.tokens.completion }), { prompt: 0, completion: 0 }),
     rejectedFixes: results.filter((r) => r.status === 'rejected-fix').length,
     ...overfitOf(attempted),
+    minimality: minimalityOf(attempted),
     errors: results.filter((r) => r.status === 'error').length,
     wallMs,
   };
@@ -57,6 +60,17 @@ function overfitOf(attempted: ProblemResult[]): Pick<BenchFigures, 'plausible' |
   const plausible = attempted.filter((r) => r.runStatus === 'verified').length;
   const correct = attempted.filter((r) => r.status === 'fixed').length;
   return { plausible, correct, overfitRate: share(plausible - correct, plausible), nothingToFix: attempted.filter((r) => r.runStatus === 'nothing-to-fix').length };
+}
+
+/** What the minimality check cost on the verified runs, and how often it dropped a hunk. */
+function minimalityOf(attempted: ProblemResult[]): BenchFigures['minimality'] {
+  const checked = attempted.filter((r) => r.minimality);
+  const spent = checked.reduce((s, r) => s + r.minimality!.durationMs, 0);
+  const total = checked.reduce((s, r) => s + r.timeMs, 0);
+  return {
+    checked: checked.length, reduced: checked.filter((r) => r.minimality!.kept < r.minimality!.hunks).length,
+    targetRuns: checked.reduce((s, r) => s + r.minimality!.targetRuns, 0), shareOfTime: share(spent, total),
+  };
 }
 
 /** One line of the console table for a finished problem. */
@@ -79,6 +93,8 @@ export function figuresText(f: BenchFigures, provider: string): string {
     `fixes the independent check refused: ${f.rejectedFixes}; errors: ${f.errors}`,
     `plausible (passes the tests it saw): ${f.plausible}; correct (passes every test): ${f.correct}; overfit rate: ${pct(f.overfitRate)}` +
       `${f.nothingToFix ? `; ${f.nothingToFix} whose shown tests pass on the buggy code` : ''}`,
+    `minimality: ${f.minimality.checked} verified fixes checked, ${f.minimality.reduced} cut to fewer hunks; ${f.minimality.targetRuns} targeted runs, ` +
+      `${pct(f.minimality.shareOfTime)} of those runs' time`,
     `wall time: ${(f.wallMs / 60000).toFixed(1)} min`,
   ];
   return lines.join('\n');

@@ -35,6 +35,8 @@ export interface ProblemResult {
   patch: string;
   summary?: string;
   verification?: string;
+  /** The minimality check of a verified fix: hunks before and after, targeted runs, its share of the run's time. */
+  minimality?: { hunks: number; kept: number; targetRuns: number; durationMs: number };
 }
 
 export interface BenchSettings {
@@ -93,6 +95,9 @@ export async function runProblem(problem: Problem, settings: BenchSettings, sign
         : result.stopReason,
       rounds, candidatesTested: tested.size, tokens: result.tokens, patch: result.patch, timeMs: Date.now() - started,
       ...(result.best ? { summary: result.best.summary } : {}),
+      ...(result.best?.minimality ? { minimality: {
+        hunks: result.best.minimality.hunks, kept: result.best.minimality.kept, targetRuns: result.best.minimality.targetRuns, durationMs: result.best.minimality.durationMs,
+      } } : {}),
     };
     if (result.status !== 'verified' || !result.best) return { ...out, status: result.status === 'error' ? 'error' : 'not-fixed' };
     const patched = result.best.changes.find((c) => c.path === written.solutionFile)?.after;

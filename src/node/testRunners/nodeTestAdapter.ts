@@ -16,9 +16,11 @@ import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter'
 import { scanUnfinishedFiles } from './testFileScan';
 
 const NODE_TEST_REPORTER = `import fs from 'node:fs';
+import util from 'node:util';
 const out = process.env.REFLECT_EVENTS_FILE;
 function emit(event) { if (out) fs.appendFileSync(out, JSON.stringify(event) + '\\n'); }
-function show(v) { return v === undefined ? undefined : typeof v === 'string' ? JSON.stringify(v) : String(v); }
+// Values as a person writes them ({ a: 1 }, [ 1, 'x' ]), never [object Object].
+function show(v) { return v === undefined ? 'undefined' : typeof v === 'string' ? JSON.stringify(v) : util.inspect(v, { depth: 6, breakLength: Infinity }); }
 function errorOf(err) {
   // The framework wraps what the test threw; the cause is the user's error.
   const e = err && err.failureType === 'testCodeFailure' && err.cause ? err.cause : err || {};
@@ -81,7 +83,7 @@ if ((process.env.NODE_TEST_CONTEXT || process.env.REFLECT_NODE_TEST_DIRECT) && p
   const asyncHooks = require('async_hooks');
   const out = process.env.REFLECT_EVENTS_FILE;
   const emit = (event) => fs.appendFileSync(out, JSON.stringify(event) + '\\n');
-  const show = (v) => (v === undefined ? undefined : typeof v === 'string' ? JSON.stringify(v) : util.inspect(v, { depth: 6, breakLength: Infinity }));
+  const show = (v) => (v === undefined ? 'undefined' : typeof v === 'string' ? JSON.stringify(v) : util.inspect(v, { depth: 6, breakLength: Infinity }));
   const errorOf = (err) => {
     const e = (err && err.failureType === 'testCodeFailure' && err.cause) || err || {};
     const o = { message: String(e.message || ''), stack: String(e.stack || '') };
