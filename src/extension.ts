@@ -17,7 +17,6 @@ export interface ReflectExtensionApi {
  */
 export function activate(context: vscode.ExtensionContext): ReflectExtensionApi {
   const status = createRunStatusItem(context.subscriptions);
-  let loaded: Promise<Services> | undefined;
   const services = () => (loaded ??= import('./vscode/commands').then((m) => m.createServices(context, panel, status)));
   const panel = registerTracePanel(context, {
     stop: (runId) => void services().then((s) => s.stop(runId)),
@@ -36,5 +35,18 @@ export function activate(context: vscode.ExtensionContext): ReflectExtensionApi 
   return { services };
 }
 
-/** Nothing to do: every disposable (runs, child processes, views) hangs off `context.subscriptions`. */
-export function deactivate(): void {}
+/** The services, once a command loaded them (deactivate stops their run). */
+let loaded: Promise<Services> | undefined;
+
+/**
+ * The host is shutting down: stop a running fix and wait (4 s at most) until its test process trees are killed
+ * and its scratch copies removed. Everything else hangs off `context.subscriptions`; the process-exit hooks of
+ * src/node (process groups, marked processes, scratch copies) are the net behind this.
+ */
+export async function deactivate(): Promise<void> {
+  if (!loaded) return;
+  const services = await loaded;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([services.stop(), new Promise((resolve) => (timer = setTimeout(resolve, 4000)))]);
+  clearTimeout(timer);
+}

@@ -39,6 +39,7 @@ Options:
                          stop a candidate's test run after F × the longest finished run (at least 2 s, at
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
+  --context-tokens N     tokens of code context in each actor prompt (default 6000)
   --request-timeout S    time limit of one model request, and of a reply stream that stops sending (default 120)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
   --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
@@ -211,7 +212,7 @@ const FIX_FLAGS = {
   provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'critic-model': { type: 'string' },
   'api-key-env': { type: 'string' }, rounds: { type: 'string' }, candidates: { type: 'string' }, 'max-seconds': { type: 'string' },
   'test-timeout': { type: 'string' }, 'candidate-timeout-factor': { type: 'string' }, 'max-tokens': { type: 'string' },
-  'request-timeout': { type: 'string' }, hint: { type: 'string' }, 'allow-test-edits': { type: 'boolean' },
+  'context-tokens': { type: 'string' }, 'request-timeout': { type: 'string' }, hint: { type: 'string' }, 'allow-test-edits': { type: 'boolean' },
   apply: { type: 'boolean' }, json: { type: 'boolean' }, trace: { type: 'string' }, 'no-lessons': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -228,6 +229,7 @@ export function parseFixArgs(argv: string[]): FixArgs {
   const factor = v['candidate-timeout-factor'];
   if (factor !== undefined) options.candidateTimeoutFactor = parseNumber('--candidate-timeout-factor', factor, { integer: true });
   if (v['max-tokens'] !== undefined) options.maxTokens = whole('--max-tokens', v['max-tokens']);
+  if (v['context-tokens'] !== undefined) options.contextTokens = whole('--context-tokens', v['context-tokens']);
   if (v.hint !== undefined) options.hint = v.hint;
   if (v['allow-test-edits']) options.allowTestEdits = true;
   const only = (v.only ?? []).map(parseSelector);

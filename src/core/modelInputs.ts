@@ -19,7 +19,7 @@ export const CONTEXT_TOKENS = 6000;
 export async function buildModelContext(request: ProposalRequest): Promise<ModelContext> {
   try {
     const built = await buildContext({
-      failures: request.failures, files: request.files, syntax: request.syntax, tokenBudget: CONTEXT_TOKENS, isTestFile: (p) => request.isTestFile(p),
+      failures: request.failures, files: request.files, syntax: request.syntax, tokenBudget: request.contextTokens ?? CONTEXT_TOKENS, isTestFile: (p) => request.isTestFile(p),
     });
     // The slicer quotes every failure's evidence first (message, expected/actual, stack).
     if (built.text.trim()) return { text: built.text, hasEvidence: true };
@@ -39,7 +39,7 @@ export async function wholeFileContext(request: ProposalRequest): Promise<string
   }
   if (sources.size === 0) for (const p of await importedSources(request, [...tests])) sources.add(p);
   const parts: string[] = [];
-  let budget = CONTEXT_TOKENS;
+  let budget = request.contextTokens ?? CONTEXT_TOKENS;
   for (const file of [...sources, ...tests]) {
     const text = await request.files.read(file);
     if (text === undefined || budget <= 0) continue;

@@ -163,6 +163,8 @@ export interface ProposalRequest {
   previousRounds: Round[];
   hint?: string;
   lessons: Lesson[];
+  /** Tokens of code context in an actor prompt (the model proposer's default when absent). */
+  contextTokens?: number;
   isTestFile(path: string): boolean;
   signal: AbortSignal;
   /** For model-delta, model-call and log events. */

@@ -132,6 +132,7 @@ async function proposeRound(state: RunState, facts: BaselineFacts, round: Round)
     round: round.index, count: options.candidates, baseline: facts.report, failures: state.failures, files: deps.files,
     syntax: deps.syntax, memory: [...state.memory], best: state.best?.candidate, previousRounds: state.trace.rounds.slice(0, -1),
     hint: options.hint, lessons: facts.lessons, isTestFile: deps.isTestFile, signal: state.signal, emit: (e) => emit(state, e),
+    ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
   });
   if (state.signal.aborted) return 'aborted';
   if (proposals.length === 0) return 'none';

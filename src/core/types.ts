@@ -249,6 +249,8 @@ export interface LoopOptions {
   allowTestEdits: boolean;
   /** Stop when prompt + completion tokens exceed this (0 = no limit). */
   maxTokens: number;
+  /** Tokens of code context in an actor prompt (default 6000). */
+  contextTokens?: number;
   /** Stop when the run has taken longer (0 = no limit). */
   maxDurationMs: number;
   /**

@@ -187,3 +187,24 @@ At: py/tests/test_calc.py:5
     assert.deepStrictEqual(tight.symbols, []);
   });
 });
+
+describe('buildModelContext', () => {
+  it('keeps the code context within the configured token budget', async () => {
+    const { buildModelContext } = await import('../../src/core/modelInputs');
+    const { isTestFile } = await import('../../src/core/testFiles');
+    const files = createSourceFiles(fixturePath('context-project'));
+    const failure: TestResult = {
+      id: 'test/range.test.js::range > includes the end', file: 'test/range.test.js', name: 'range > includes the end', status: 'failed', durationMs: 3,
+      failure: { message: 'expected [1, 2, 3]', location: { file: 'test/range.test.js', line: 5 }, frames: [] },
+    };
+    const request = (contextTokens?: number) => ({
+      round: 1, count: 1, failures: [failure], files, syntax: createSyntaxParser(), memory: [], previousRounds: [], lessons: [], isTestFile,
+      signal: new AbortController().signal, emit: () => undefined, baseline: { framework: 'jest' as const, command: '', exitCode: 1, durationMs: 1, timedOut: false, summary: { passed: 0, failed: 1, skipped: 0 }, tests: [failure] },
+      ...(contextTokens !== undefined ? { contextTokens } : {}),
+    });
+    const full = await buildModelContext(request());
+    const small = await buildModelContext(request(60));
+    assert.ok(full.text.includes('function assertNumber'));
+    assert.ok(small.text.length <= 240 && !small.text.includes('function range'), small.text);
+  });
+});

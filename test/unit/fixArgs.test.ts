@@ -6,9 +6,9 @@ import { Proposal, ProposalRequest, Proposer } from '../../src/core/ports';
 
 describe('reflect fix flags', () => {
   it('maps flags to loop options', () => {
-    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--max-seconds', '30', '--test-timeout', '10', '--candidate-timeout-factor', '3', '--max-tokens', '5000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
+    const a = parseFixArgs(['--rounds', '2', '--candidates=1', '--max-seconds', '30', '--test-timeout', '10', '--candidate-timeout-factor', '3', '--max-tokens', '5000', '--context-tokens', '2000', '--allow-test-edits', '--hint', 'look at dates', '--only', 'test/a.test.js::adds two', '--only', './test/b.test.js']);
     assert.deepStrictEqual(a.options, {
-      rounds: 2, candidates: 1, testTimeoutMs: 10_000, candidateTimeoutFactor: 3, allowTestEdits: true, maxTokens: 5000, maxDurationMs: 30_000, flakyRetries: 'auto', concurrency: 2,
+      rounds: 2, candidates: 1, testTimeoutMs: 10_000, candidateTimeoutFactor: 3, allowTestEdits: true, maxTokens: 5000, contextTokens: 2000, maxDurationMs: 30_000, flakyRetries: 'auto', concurrency: 2,
       hint: 'look at dates', only: [{ file: 'test/a.test.js', name: 'adds two' }, { file: 'test/b.test.js' }],
     });
   });
