@@ -9,7 +9,7 @@ import { redactDeep, stripControlSequences, urlCredential } from '../core/output
 import { redactSecrets, traceToMarkdown } from '../core/trace';
 import { Candidate, DEFAULT_LOOP_OPTIONS, LoopOptions, RunResult, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from '../node/applyChanges';
-import { outsideChangesMessage, runEngine, ProviderConfig } from '../node/engine';
+import { outsideChangesMessage, runEngine, ProviderConfig, storeAppliedLesson } from '../node/engine';
 import { defaultLessonsFile } from '../node/lessonStore';
 import { CliUsageError, parseFlags, parseNumber, parseSeconds, parseSelector } from './args';
 import { createProgressPrinter } from './fixProgress';
@@ -109,11 +109,12 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   const progress = (event: Parameters<typeof printEvent>[0]) => printEvent(stripControlsDeep(redactDeep(event, secrets)));
   let result: RunResult | undefined;
   let trace: Trace | undefined;
+  const lessonsFile = args.lessons ? defaultLessonsFile(args.cwd, env) : undefined;
   try {
     const run = runEngine({
       root: args.cwd, command: args.command, provider, options: args.options,
       onNotice: (text) => process.stderr.write(`reflect: ${stripControlSequences(redactDeep(text, secrets))}\n`),
-      ...(args.lessons ? { lessonsFile: defaultLessonsFile(args.cwd, env) } : {}),
+      ...(lessonsFile ? { lessonsFile } : {}),
     }, controller.signal);
     for (;;) {
       const next = await run.next();
@@ -131,11 +132,20 @@ export async function runFixCommand(argv: string[], env: Record<string, string |
   if (!result) return 2;
   result = redactDeep(result, secrets);
   const code = finishRun(args, result, trace, interruptedBy);
+  // Only a fix that was written teaches anything: a shown diff may never be used.
+  if (wasApplied(args, result, code)) {
+    const failure = await storeAppliedLesson({ provider, lessonsFile }, result.lesson);
+    if (failure) process.stderr.write(`reflect: ${stripControlSequences(failure)}\n`);
+  }
   // The trace comes last: a trace that cannot be written never costs the diff printed above.
   if (args.trace && trace && !writeTrace(args.trace, redactSecrets(trace, secrets))) return Math.max(code, 2);
   return code;
 }
 
+/** finishRun wrote the verified fix: asked to, verified, not interrupted, and nothing refused (exit 0). */
+function wasApplied(args: FixArgs, result: RunResult, code: number): boolean {
+  return args.apply && result.status === 'verified' && !!result.best && code === 0;
+}
 
 /** Prints the outcome (diff or JSON on stdout, a one-line verdict on stderr), applies when asked; the exit code. */
 function finishRun(args: FixArgs, result: RunResult, trace: Trace | undefined, interruptedBy: NodeJS.Signals | undefined): number {

@@ -1,6 +1,8 @@
 /**
- * Lessons across runs: looked up at the start of a run by the failing tests' files and names, stored only once a
- * fix is verified (the decisive reflection and what fixed it). A lesson store failure never fails the run.
+ * Lessons across runs: looked up at the start of a run by the failing tests' files and names. The loop only builds
+ * the lesson of a verified fix (`lessonOf`, on the RunResult); a front end stores it once the fix is applied
+ * (`reflect fix --apply`, the tools' `apply`, an accepted review), so a lesson never teaches a fix nobody took.
+ * A lesson store failure never fails the run.
  */
 import type { Clock, LessonStore } from './ports';
 import type { Candidate, Lesson, LoopEvent, Reflection, TestResult } from './types';
@@ -21,21 +23,15 @@ export async function relevantLessons(store: LessonStore, failing: TestResult[],
 }
 
 /**
- * Stores what fixed the tests: the root cause in one sentence (the fix's own rationale, else the decisive critique's
- * first sentence) and the diff. Candidate ids mean nothing to a later run and are left out; nothing is cut mid-word.
+ * The lesson of a verified fix, not stored: the root cause in one sentence (the fix's own rationale, else the
+ * decisive critique's first sentence) and the diff. Candidate ids mean nothing to a later run and are left out;
+ * nothing is cut mid-word.
  */
-export async function recordLesson(
-  store: LessonStore,
-  winner: Candidate,
-  tests: string[],
-  memory: Reflection[],
-  clock: Clock,
-  emit: (e: LoopEvent) => void,
-): Promise<void> {
+export function lessonOf(winner: Candidate, tests: string[], memory: Reflection[], clock: Clock): Lesson {
   const decisive = memory[memory.length - 1];
   const cause = firstSentence(winner.rationale ?? '') || firstSentence(decisive?.text ?? '') || winner.summary;
   const text = `${withoutCandidateIds(cutAtWord(cause, 300))} Fix in ${winner.changes.map((c) => c.path).join(', ')}:\n${diffLines(winner.diff, 1200)}`;
-  const lesson: Lesson = {
+  return {
     id: `lesson-${clock.now().toString(36)}`,
     createdAt: new Date(clock.now()).toISOString(),
     files: winner.changes.map((c) => c.path),
@@ -43,11 +39,6 @@ export async function recordLesson(
     symbols: symbolsOfDiff(winner.diff),
     text,
   };
-  try {
-    await store.add(lesson);
-  } catch (error) {
-    emit({ type: 'log', level: 'warn', message: `the lesson could not be saved: ${(error as Error).message}` });
-  }
 }
 
 function firstSentence(text: string): string {

@@ -206,7 +206,7 @@ export interface Critic {
   critique(request: CritiqueRequest): Promise<Reflection>;
 }
 
-/** Lessons kept across runs (per workspace), only from verified fixes. */
+/** Lessons kept across runs (per workspace), only from verified fixes that were applied. */
 export interface LessonStore {
   relevant(query: { files: string[]; tests: string[]; symbols: string[] }): Promise<Lesson[]>;
   add(lesson: Lesson): Promise<void>;

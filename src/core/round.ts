@@ -7,7 +7,7 @@ import { bestCheckedAttempt } from './bestAttempt';
 import { budgetExceeded } from './budget';
 import { candidateFromProposal, diffOfChanges, screenCandidate, testCandidate, type TestContext, type TestedCandidate } from './candidates';
 import { forEachBounded } from './events';
-import { recordLesson } from './lessons';
+import { lessonOf } from './lessons';
 import { minimizeCandidate, type MinimizeContext } from './minimality';
 import type { ScratchWorkspace } from './ports';
 import type { RunState } from './runState';
@@ -82,13 +82,13 @@ export async function runRound(state: RunState, facts: BaselineFacts, index: num
   return undefined;
 }
 
-/** Ends the run with its verified candidate (kept as a lesson when lessons are on). */
+/** Ends the run with its verified candidate; with lessons on, its lesson rides on the result (stored once applied). */
 async function finishVerified(state: RunState, facts: BaselineFacts, round: Round, roundStart: number, verified: TestedCandidate): Promise<RunResult> {
   const { deps } = state;
   state.best = verified;
   round.bestCandidateId = verified.candidate.id;
   endRound(state, round, roundStart);
-  if (deps.lessons) await recordLesson(deps.lessons, verified.candidate, facts.targetIds, state.memory, deps.clock, (e) => emit(state, e));
+  if (deps.lessons) state.lesson = lessonOf(verified.candidate, facts.targetIds, state.memory, deps.clock);
   return finish(state, 'verified', `${verified.candidate.id} passes the ${facts.targetIds.length} target test(s) and the full suite`);
 }
 

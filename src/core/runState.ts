@@ -5,7 +5,7 @@
 import { addUsage } from './budget';
 import type { TestedCandidate, ValidateChanges } from './candidates';
 import type { Clock, Critic, LessonStore, Proposer, ScratchProvider, ScratchWorkspace, SourceFiles, SyntaxParser, TestRunner } from './ports';
-import type { FileChange, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestResult, TokenUsage, Trace } from './types';
+import type { FileChange, Lesson, LoopEvent, LoopOptions, Reflection, Round, RunResult, RunStatus, TestResult, TokenUsage, Trace } from './types';
 
 /** Everything the loop needs from the outside world. */
 export interface LoopDeps {
@@ -17,6 +17,7 @@ export interface LoopDeps {
   syntax: SyntaxParser;
   proposer: Proposer;
   critic: Critic;
+  /** Lessons on: earlier lessons are read from it and the verified fix's lesson is put on the result (never added here). */
   lessons?: LessonStore;
   isTestFile(path: string): boolean;
   /** What a path is when it is made rather than written (build output, git-ignored), for the `generated` rule. */
@@ -65,6 +66,8 @@ export interface RunState {
   failures: TestResult[];
   /** How the closest candidate of the last round failed (two rounds alike: the run has stagnated). */
   previousSignature?: string;
+  /** The verified fix's lesson, put on the result for the front end to store once the fix is applied. */
+  lesson?: Lesson;
 }
 
 /** Emits an event a proposer or critic produced, counting a model call's tokens for the run and its round. */
@@ -90,6 +93,7 @@ export function finish(state: RunState, status: RunStatus, stopReason: string, e
     tokens: { ...state.totals },
     durationMs: state.deps.clock.now() - state.started,
     ...(error ? { error } : {}),
+    ...(state.lesson ? { lesson: state.lesson } : {}),
   };
   state.trace.result = result;
   state.push({ type: 'run-end', result, trace: state.trace });

@@ -205,9 +205,14 @@ export interface RunResult {
    * candidate code reaching the real folder, or another program); absent when nothing changed or unchecked.
    */
   outsideChanges?: string[];
+  /**
+   * What a verified fix teaches (lessons on): not stored by the loop; the front end stores it once the fix is
+   * applied (`reflect fix --apply`, the tools' `apply`, an accepted review).
+   */
+  lesson?: Lesson;
 }
 
-/** A short lesson kept after a verified fix, offered to later runs on the same files or tests. */
+/** A short lesson kept after a verified fix was applied, offered to later runs on the same files or tests. */
 export interface Lesson {
   id: string;
   createdAt: string;

@@ -6,7 +6,7 @@
  */
 import type { LoopEvent, LoopOptions, RunResult, TestReport, TestSelector, Trace } from '../core/types';
 import { applyVerifiedChanges } from './applyChanges';
-import { runEngine, ProviderConfig } from './engine';
+import { runEngine, ProviderConfig, storeAppliedLesson } from './engine';
 import { createTestRunner } from './testRunners/createTestRunner';
 import { verifyWorkingTree, VerifyResult } from './verifyChange';
 
@@ -117,6 +117,9 @@ export async function fixFailingTestsTool(
     const refusal = applyVerifiedChanges(ctx.root, result.best.changes, { allowTestEdits: options.allowTestEdits });
     if (refusal) throw new Error(`the verified fix was not applied: ${refusal}`);
     applied = true;
+    // Stored only now that the fix is written; a store failure is said in the progress, the fix stands.
+    const failure = await storeAppliedLesson(ctx, result.lesson);
+    if (failure) progress(++count, failure);
   }
   const rounds = (trace?.rounds ?? []).map((r) => ({
     round: r.index, candidates: r.candidates.length,

@@ -15,7 +15,7 @@ import { isTestFile } from '../core/testFiles';
 import { redactDeep, urlCredential, withoutUrlCredentials } from '../core/outputSafety';
 import { createTrace, newRunId } from '../core/trace';
 import { validateChanges } from '../core/validateChanges';
-import type { LoopEvent, LoopOptions, RunResult } from '../core/types';
+import type { Lesson, LoopEvent, LoopOptions, RunResult } from '../core/types';
 import { registerHiddenPath, registerSecret } from './childEnvironment';
 import { createLessonStore } from './lessonStore';
 import { buildModelContext, criticContext, parseReplyEdits } from '../core/modelInputs';
@@ -174,6 +174,22 @@ function secretsOf(provider: ProviderConfig): string[] {
 function keyVariableOf(provider: ProviderConfig): string | undefined {
   const config = provider.kind === 'hybrid' ? provider.model : provider;
   return config.kind === 'openai' ? config.apiKeyEnv : undefined;
+}
+
+/**
+ * Stores the lesson of a fix that was just applied (the loop only puts it on the result). Redacted like every lesson
+ * written; a store that fails costs the fix nothing: the reason is returned for a warning, never thrown.
+ */
+export async function storeAppliedLesson(
+  setup: Pick<EngineSetup, 'provider' | 'lessonsFile'>, lesson: Lesson | undefined,
+): Promise<string | undefined> {
+  if (!setup.lessonsFile || !lesson) return undefined;
+  try {
+    await redactingLessons(createLessonStore(setup.lessonsFile), secretsOf(setup.provider)).add(lesson);
+    return undefined;
+  } catch (error) {
+    return `the lesson could not be saved: ${(error as Error).message}`;
+  }
 }
 
 /** Lessons are model text: a key echoed into one is neither stored nor sent back to a model later. */

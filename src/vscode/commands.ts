@@ -44,7 +44,7 @@ export function createServices(context: vscode.ExtensionContext, panel: TracePan
   // Every baseline and tested candidate also appears in the Testing view.
   const testResults = createTestResultsView(context.subscriptions);
   const runs = createRunController({ context, panel, status, log, testResults });
-  const inlineReview = createInlineReview(context.subscriptions, log);
+  const inlineReview = createInlineReview(context.subscriptions, log, (runId, candidateId) => runs.keepLesson(runId, candidateId));
   registerCandidateVersions(context.subscriptions, runs);
 
   async function review(runId: string | undefined, candidateId?: string): Promise<boolean> {

@@ -58,8 +58,13 @@ export interface InlineReview {
   readonly onDidChange: vscode.Event<void>;
 }
 
-/** Creates the review service and registers its views (decorations, CodeLens, hover, candidate documents). */
-export function createInlineReview(subscriptions: vscode.Disposable[], log: RunLog): InlineReview {
+/**
+ * Creates the review service and registers its views (decorations, CodeLens, hover, candidate documents).
+ * `onAccepted` hears of every Accept that changed the buffer (the run's lesson is stored then, see runController).
+ */
+export function createInlineReview(
+  subscriptions: vscode.Disposable[], log: RunLog, onAccepted?: (runId: string, candidateId: string) => Promise<void>,
+): InlineReview {
   const files = new Map<string, FileReview>();
   const changed = new vscode.EventEmitter<void>();
   subscriptions.push(changed);
@@ -155,6 +160,7 @@ export function createInlineReview(subscriptions: vscode.Disposable[], log: RunL
         }
         for (const i of applied) f.states[i] = 'accepted';
         log.info(`review: accepted hunk(s) ${applied.map((i) => i + 1).join(', ')} of ${f.hunks.length} in ${f.rel}`);
+        await onAccepted?.(f.runId, f.candidate.id).catch((error) => log.warn(`the lesson could not be saved: ${(error as Error).message}`));
       }
       if (conflicts.length) {
         const which = conflicts.map((i) => `${i + 1} (was line ${f.hunks[i].oldStart + 1})`).join(', ');

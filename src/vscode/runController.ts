@@ -49,6 +49,11 @@ export interface RunController {
   /** Aborts the current run (or `runId` if it is the current one) and waits until it has wound down. */
   stop(runId?: string): Promise<void>;
   get(runId?: string): RunRecord | undefined;
+  /**
+   * The person accepted hunks of `candidateId` in the inline review: when that is the run's verified fix, its lesson
+   * is stored (once per run, on the first accepted hunk). Other candidates teach nothing.
+   */
+  keepLesson(runId: string, candidateId: string): Promise<void>;
   /** The run in progress, once its loop has announced its id (its first event). */
   readonly currentRunId: string | undefined;
 }
@@ -67,6 +72,9 @@ export function createRunController({ context, panel, status, log, testResults }
   const runs = new Map<string, RunRecord>();
   let latest: string | undefined;
   let current: { id?: string; abort: AbortController; done: Promise<unknown> } | undefined;
+  // Where each run's lesson goes once its fix is accepted (the provider only to redact its key): kept out of the record.
+  const lessonTargets = new WeakMap<RunRecord, Pick<EngineSetup, 'provider' | 'lessonsFile'>>();
+  const lessonKept = new WeakSet<RunRecord>();
   context.subscriptions.push({ dispose: () => current?.abort.abort() });
 
   /** The loop announced the run's id (its first event): from here on the run has a record and a place in the panel. */
@@ -94,7 +102,10 @@ export function createRunController({ context, panel, status, log, testResults }
             const next = await engine.next();
             if (next.done) return { id: rec?.id, result: next.value };
             const event = next.value;
-            if (event.type === 'run-start') rec = begin(event.runId, request);
+            if (event.type === 'run-start') {
+              rec = begin(event.runId, request);
+              lessonTargets.set(rec, { provider: setup.provider, lessonsFile: setup.lessonsFile });
+            }
             if (!rec) continue;
             remember(rec, event);
             panel.applyEvent(rec.id, event);
@@ -113,6 +124,18 @@ export function createRunController({ context, panel, status, log, testResults }
   return {
     get currentRunId() { return current?.id; },
     get: (runId) => runs.get(runId ?? latest ?? ''),
+
+    async keepLesson(runId, candidateId) {
+      const rec = runs.get(runId);
+      const target = rec && lessonTargets.get(rec);
+      const result = rec?.result;
+      if (!rec || !target || lessonKept.has(rec) || result?.status !== 'verified' || result.best?.id !== candidateId) return;
+      lessonKept.add(rec);
+      const { storeAppliedLesson } = await import('../node/engine');
+      const failure = await storeAppliedLesson(target, result.lesson);
+      if (failure) log.warn(failure);
+      else if (result.lesson && target.lessonsFile) log.info(`run ${runId}: lesson kept (the verified fix was accepted)`);
+    },
 
     async start(request) {
       if (!trustedOrRefused(log, request.title)) return { status: 'refused' };
