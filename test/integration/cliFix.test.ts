@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CRITIC_SYSTEM_PROMPT } from '../../src/core/prompts';
+import { defaultLessonsFile } from '../../src/node/lessonStore';
 import { repoRoot } from '../support/fixtures';
 import { lastUserMessage, RecordedRequest, ReplyScript, ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
 
@@ -73,6 +74,7 @@ describe('reflect fix (the CLI process)', function () {
   });
 
   const snapshot = () => Object.fromEntries(Object.keys(PROJECT).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  const lessonsFile = () => defaultLessonsFile(dir, { XDG_CACHE_HOME: cache });
   const env = () => ({ ...process.env, OPENAI_API_KEY: SECRET, XDG_CACHE_HOME: cache, REFLECT_PROVIDER: '' });
 
   function start(args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
@@ -109,16 +111,32 @@ describe('reflect fix (the CLI process)', function () {
     assert.deepStrictEqual(snapshot(), before);
     assert.ok(run.stderr.includes(CRITIQUE), 'the critique is shown live');
     for (const text of [run.stdout, run.stderr, fs.readFileSync(traceFile, 'utf8')]) assert.ok(!text.includes(SECRET));
+    // A verified fix that was only shown teaches nothing: no lesson is stored.
+    assert.ok(!fs.existsSync(lessonsFile()), 'no lesson without --apply');
   });
 
-  it('with --apply writes the verified fix, and the project passes its own tests', async () => {
-    server = await startScriptedOpenAIServer(twoRounds);
+  it('with --apply writes the verified fix, the project passes its own tests, and one lesson (cause + diff, no key) is stored', async () => {
+    // The fix's rationale echoes the key: the stored lesson must not keep it.
+    const echoing: ReplyScript = (r) => {
+      if (r.model === 'critic') return { text: CRITIQUE };
+      return { text: lastUserMessage(r).includes(CRITIQUE) ? RIGHT.replace('first letter.', `first letter (${SECRET}).`) : WRONG };
+    };
+    server = await startScriptedOpenAIServer(echoing);
     const run = await cli(['--base-url', server.baseURL, '--model', 'actor', '--critic-model', 'critic', '--candidates', '1', '--apply']);
     assert.strictEqual(run.code, 0, run.stderr);
     assert.ok(run.stdout.includes('+  return word[0].toUpperCase() + word.slice(1);'));
     assert.ok(fs.readFileSync(path.join(dir, 'src/words.js'), 'utf8').includes('word.slice(1);'));
     const tests = spawnSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8' });
     assert.strictEqual(tests.status, 0, tests.stdout);
+    const lessons = JSON.parse(fs.readFileSync(lessonsFile(), 'utf8')).lessons;
+    assert.strictEqual(lessons.length, 1);
+    assert.strictEqual(lessons[0].text, [
+      'slice(0) repeats the first letter ([redacted]). Fix in src/words.js:',
+      '@@ -1,6 +1,6 @@',
+      '-  return word[0].toUpperCase() + word.slice(0);',
+      '+  return word[0].toUpperCase() + word.slice(1);',
+    ].join('\n'));
+    assert.deepStrictEqual([lessons[0].files, lessons[0].tests], [['src/words.js'], ['test/words.test.js::capitalizes a word']]);
   });
 
   it('exits 2 with a clear message and no stack when the server answers 500; files untouched', async () => {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CRITIC_SYSTEM_PROMPT } from '../../src/core/prompts';
 import { DEFAULT_LOOP_OPTIONS, LoopEvent, LoopOptions, RunResult, Trace } from '../../src/core/types';
-import { EngineSetup, runEngine } from '../../src/node/engine';
+import { EngineSetup, runEngine, storeAppliedLesson } from '../../src/node/engine';
 import { copyFixture, removeFixtureCopy } from '../support/fixtures';
 import { lastUserMessage, RecordedRequest, ReplyScript, ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
 
@@ -91,13 +91,13 @@ describe('the reflection loop with a scripted model on real projects', function 
     assert.strictEqual(trace.rounds[1].candidates[0].status, 'verified');
     assert.ok(events.some((e) => e.type === 'model-delta' && e.role === 'critic'));
     assert.deepStrictEqual(snapshot(), before);
-    const lessons = JSON.parse(fs.readFileSync(lessonsFile, 'utf8')).lessons;
-    assert.strictEqual(lessons.length, 1);
-    // The root cause in the fix's own words, then the diff; no candidate id of this run.
-    assert.strictEqual(lessons[0].text, 'The discount is a fraction of the sum. Fix in src/price.js:\n@@ -4,7 +4,7 @@\n-  return sum * discount;\n+  return sum * (1 - discount);');
+    // The engine stores nothing (the fix was not applied); the lesson rides on the result: the root cause in the
+    // fix's own words, then the diff; no candidate id of this run.
+    assert.strictEqual(fs.existsSync(lessonsFile), false, 'no lesson stored before the fix is applied');
+    assert.strictEqual(result.lesson!.text, 'The discount is a fraction of the sum. Fix in src/price.js:\n@@ -4,7 +4,7 @@\n-  return sum * discount;\n+  return sum * (1 - discount);');
   });
 
-  it('offers the lesson of a verified fix to a later run on the same tests, and stores none from an unverified run', async () => {
+  it('offers the lesson of an applied verified fix to a later run on the same tests, and stores none from an unverified run', async () => {
     const { dir } = project('fix-price');
     const lessonsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-lessons-'));
     dirs.push(lessonsDir);
@@ -105,7 +105,10 @@ describe('the reflection loop with a scripted model on real projects', function 
     const script: ReplyScript = (r) => (isCritic(r) ? { text: CRITIQUE } : { text: lastUserMessage(r).includes(CRITIQUE) ? RIGHT : WRONG });
     await run(dir, () => ({ text: WRONG }), { rounds: 1 }, { lessonsFile });
     assert.strictEqual(fs.existsSync(lessonsFile), false, 'no lesson from an unverified run');
-    await run(dir, script, {}, { lessonsFile });
+    const first = await run(dir, script, {}, { lessonsFile });
+    assert.strictEqual(fs.existsSync(lessonsFile), false, 'no lesson until the fix is applied');
+    // What a front end does once it wrote the fix (reflect fix --apply, the tools' apply, an accepted review).
+    assert.strictEqual(await storeAppliedLesson({ provider: { kind: 'builtin' }, lessonsFile }, first.result.lesson), undefined);
     const second = await run(dir, script, {}, { lessonsFile });
     assert.strictEqual(second.result.status, 'verified');
     const prompt = lastUserMessage(actorRequests(server!)[0]);
