@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { defaultLessonsFile } from '../../src/node/lessonStore';
 import { repoRoot } from '../support/fixtures';
 import { editFile, isAlive, snapshotProject, WORDS_BUG, WORDS_FIX, WORDS_PROJECT, writeProject } from '../support/gitProject';
 
@@ -34,9 +35,9 @@ describe('reflect mcp (the SDK client over stdio)', function () {
   let client: Client;
   let transport: StdioClientTransport;
 
-  async function connect(root: string): Promise<void> {
+  async function connect(root: string, lessons = false): Promise<void> {
     transport = new StdioClientTransport({
-      command: process.execPath, args: [CLI, 'mcp', '--cwd', root, '--no-lessons'],
+      command: process.execPath, args: [CLI, 'mcp', '--cwd', root, ...(lessons ? [] : ['--no-lessons'])],
       env: { ...process.env, XDG_CACHE_HOME: cache, REFLECT_PROVIDER: '' } as Record<string, string>, stderr: 'ignore',
     });
     client = new Client({ name: 'reflect-test', version: '1.0.0' });
@@ -83,9 +84,10 @@ describe('reflect mcp (the SDK client over stdio)', function () {
     assert.strictEqual(text(outside), '"../other/test.js" is outside the workspace; give paths relative to the workspace, without ".."');
   });
 
-  it('fix_failing_tests returns the verified patch with progress and writes nothing; with apply it writes the fix, and verify_change passes it', async () => {
+  it('fix_failing_tests returns the verified patch with progress and writes nothing; with apply it writes the fix (and its lesson), and verify_change passes it', async () => {
     dir = writeProject('mcp-fix', WORDS_PROJECT, { git: true });
-    await connect(dir);
+    await connect(dir, true);
+    const lessonsFile = defaultLessonsFile(dir, { XDG_CACHE_HOME: cache });
     const before = snapshotProject(dir);
     const progress: string[] = [];
     const result = await client.callTool({ name: 'fix_failing_tests', arguments: { rounds: 2 } }, undefined, {
@@ -103,10 +105,14 @@ describe('reflect mcp (the SDK client over stdio)', function () {
     // Progress arrives as notifications while the run goes on (the last ones may race the response: not asserted).
     assert.ok(progress.includes('running the tests (baseline)') && progress.some((m) => /^round 1: r1c\d+ verified \(1\/1 target tests pass\)$/.test(m)), progress.join('\n'));
     assert.deepStrictEqual(snapshotProject(dir), before, 'nothing written without apply');
+    assert.strictEqual(fs.existsSync(lessonsFile), false, 'no lesson without apply');
 
     const applied = await client.callTool({ name: 'fix_failing_tests', arguments: { apply: true } }, undefined, { timeout: 150_000 });
     assert.strictEqual(data(applied).applied, true, text(applied));
     assert.ok(fs.readFileSync(path.join(dir, 'src/words.js'), 'utf8').includes(WORDS_FIX));
+    const lessons = JSON.parse(fs.readFileSync(lessonsFile, 'utf8')).lessons;
+    assert.strictEqual(lessons.length, 1);
+    assert.strictEqual(lessons[0].text, `off-by-one literal in a function the failing tests call (line 3) Fix in src/words.js:\n@@ -1,6 +1,6 @@\n-${WORDS_BUG}\n+${WORDS_FIX}`);
 
     const verdict = await client.callTool({ name: 'verify_change', arguments: {} }, undefined, { timeout: 150_000 });
     assert.strictEqual(data(verdict).verdict, 'pass', text(verdict));
