@@ -54,6 +54,8 @@ export interface RunController {
    * is stored (once per run, on the first accepted hunk). Other candidates teach nothing.
    */
   keepLesson(runId: string, candidateId: string): Promise<void>;
+  /** Where this workspace's lessons are kept (undefined without a workspace storage folder: lessons off). */
+  readonly lessonsFile: string | undefined;
   /** The run in progress, once its loop has announced its id (its first event). */
   readonly currentRunId: string | undefined;
 }
@@ -75,6 +77,7 @@ export function createRunController({ context, panel, status, log, testResults }
   // Where each run's lesson goes once its fix is accepted (the provider only to redact its key): kept out of the record.
   const lessonTargets = new WeakMap<RunRecord, Pick<EngineSetup, 'provider' | 'lessonsFile'>>();
   const lessonKept = new WeakSet<RunRecord>();
+  const lessonsFile = context.storageUri ? path.join(context.storageUri.fsPath, 'lessons.json') : undefined;
   context.subscriptions.push({ dispose: () => current?.abort.abort() });
 
   /** The loop announced the run's id (its first event): from here on the run has a record and a place in the panel. */
@@ -123,6 +126,7 @@ export function createRunController({ context, panel, status, log, testResults }
 
   return {
     get currentRunId() { return current?.id; },
+    lessonsFile,
     get: (runId) => runs.get(runId ?? latest ?? ''),
 
     async keepLesson(runId, candidateId) {
@@ -163,7 +167,7 @@ export function createRunController({ context, panel, status, log, testResults }
         overlay: unsavedOverlay(root),
         provider: provider.config,
         options: { ...settings.options, ...(request.hint ? { hint: request.hint } : {}), ...(request.only ? { only: request.only } : {}) },
-        ...(context.storageUri ? { lessonsFile: path.join(context.storageUri.fsPath, 'lessons.json') } : {}),
+        ...(lessonsFile ? { lessonsFile } : {}),
         // A server asking to retry later: the wait (capped) is said in the log.
         onNotice: (text) => log.warn(text),
       };

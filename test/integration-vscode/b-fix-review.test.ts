@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/vscode/runController';
@@ -25,6 +26,7 @@ describe('Fix Failing Tests with the built-in provider, then inline review', () 
 
   it('reaches a verified candidate that changes only the source line, without touching the disk', async () => {
     assert.strictEqual(outcome.status, 'verified', outcome.result?.stopReason);
+    assert.ok(outcome.result!.lesson, 'the verified result carries its lesson, to keep once accepted');
     const best = outcome.result!.best!;
     assert.deepStrictEqual(best.changes.map((c) => c.path), [SOURCE]);
     assert.strictEqual(best.changes[0].after, original.replace(BUGGY_LINE, FIXED_LINE));
@@ -33,8 +35,10 @@ describe('Fix Failing Tests with the built-in provider, then inline review', () 
     assert.ok(s.runs.get(outcome.runId)!.reflections.length >= 1, 'no critique recorded');
   });
 
-  it('Accept applies the hunk as one edit to the buffer, and one Undo restores the original text', async () => {
+  it('Accept applies the hunk as one edit to the buffer (and keeps the lesson), and one Undo restores the original text', async () => {
     const s = await services();
+    const lessons = () => (s.runs.lessonsFile && fs.existsSync(s.runs.lessonsFile) ? JSON.parse(fs.readFileSync(s.runs.lessonsFile, 'utf8')).lessons as { text: string }[] : []);
+    const kept = lessons().length;
     assert.strictEqual(await vscode.commands.executeCommand('reflect.reviewBest', outcome.runId), true);
     const uri = fileUri(SOURCE);
     const hunks = s.inlineReview.hunks(uri);
@@ -45,6 +49,9 @@ describe('Fix Failing Tests with the built-in provider, then inline review', () 
     assert.deepStrictEqual(result, { applied: [0], conflicts: [] });
     assert.strictEqual(doc.getText(), original.replace(BUGGY_LINE, FIXED_LINE));
     assert.strictEqual(diskText(SOURCE), original, 'Accept must not save');
+    // The verified fix was accepted: now, and only now, its lesson (cause + diff) is kept.
+    assert.strictEqual(lessons().length, kept + 1);
+    assert.ok(lessons()[kept].text.includes(`-${BUGGY_LINE}\n+${FIXED_LINE}`), lessons()[kept].text);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(doc.getText(), original);
