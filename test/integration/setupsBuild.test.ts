@@ -1,31 +1,19 @@
 import * as assert from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestReport } from '../../src/core/types';
-import { repoRoot } from '../support/fixtures';
 import { ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
-import { gitStatus, installSetup } from '../support/setups';
+import { gitStatus, installSetup, runCli, statusesOf } from '../support/setups';
 
 /** A TypeScript project tested as `npm test` does: `pretest: tsc`, then `TZ=UTC node --test dist/test/` (setups/pretest-build). */
 
-const CLI = path.join(repoRoot, 'out', 'src', 'cli.js');
 const BUGGY = '  const month = String(d.getMonth()).padStart(2, \'0\');';
 const FIXED = '  const month = String(d.getMonth() + 1).padStart(2, \'0\');';
 const edit = (file: string, search: string, replace: string) => `${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE\n`;
-const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // A PATH as a person's shell has it: not the one `npx mocha` gives, with the repository's node_modules/.bin.
-  const PATH = (process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.includes('node_modules')).join(path.delimiter);
-  const env = { ...process.env, PATH, OPENAI_API_KEY: 'k', REFLECT_PROVIDER: '', TZ: 'America/New_York' };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** A PATH as a person's shell has it: not the one `npx mocha` gives, with the repository's node_modules/.bin. */
+const PERSON_PATH = (process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.includes('node_modules')).join(path.delimiter);
+const cli = (args: string[], cwd: string) => runCli(args, cwd, { PATH: PERSON_PATH, TZ: 'America/New_York' });
 
 describe('setups: a pretest build and TZ in the test script', function () {
   this.timeout(180_000);
@@ -44,14 +32,14 @@ describe('setups: a pretest build and TZ in the test script', function () {
     assert.strictEqual(fs.existsSync(path.join(dir, 'dist')), false);
     const run = await cli(['test', '--json'], dir);
     const report = JSON.parse(run.stdout) as TestReport;
-    assert.deepStrictEqual(statuses(report), {
+    assert.deepStrictEqual(statusesOf(report), {
       'test/dates.test.ts::dayOf > gives the day of a timestamp': 'failed', 'test/dates.test.ts::dayOf > runs in UTC': 'passed',
     });
     const failure = report.tests[0].status === 'failed' ? report.tests[0].failure! : report.tests[1].failure!;
     assert.deepStrictEqual(failure.location, { file: 'test/dates.test.ts', line: 7 });
     assert.deepStrictEqual([failure.expected, failure.actual], ['"2026-03-14"', '"2026-02-14"']);
     const only = JSON.parse((await cli(['test', '--json', '--only', 'test/dates.test.ts::runs in UTC'], dir)).stdout) as TestReport;
-    assert.deepStrictEqual(statuses(only), { 'test/dates.test.ts::dayOf > runs in UTC': 'passed' });
+    assert.deepStrictEqual(statusesOf(only), { 'test/dates.test.ts::dayOf > runs in UTC': 'passed' });
   });
 
   it('reflect fix rebuilds the candidate\'s source edit and verifies it; an edit to dist/ is refused as build output', async () => {

@@ -1,26 +1,13 @@
 import * as assert from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import type { TestReport } from '../../src/core/types';
-import { repoRoot } from '../support/fixtures';
 import { ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
-import { gitStatus, installSetup } from '../support/setups';
+import { gitStatus, installSetup, runCli, statusesOf } from '../support/setups';
 
 /** TypeScript + vitest with a path alias and a watch-mode script; node:test in ES modules (setups/vitest-ts-alias, node-test-esm). */
 
-const CLI = path.join(repoRoot, 'out', 'src', 'cli.js');
-const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
 const edit = (file: string, search: string, replace: string) => `The fix.\n\n${file}\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE\n`;
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'k', REFLECT_PROVIDER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('setups: JavaScript and TypeScript projects as they are written today', function () {
   this.timeout(120_000);
@@ -38,8 +25,8 @@ describe('setups: JavaScript and TypeScript projects as they are written today',
     });
 
     it('runs once (never watches), with statuses, the .ts location and both values; an ambiguous title runs every match and says so', async () => {
-      const report = JSON.parse((await cli(['test', '--json'], dir)).stdout) as TestReport;
-      assert.deepStrictEqual(statuses(report), {
+      const report = JSON.parse((await runCli(['test', '--json'], dir)).stdout) as TestReport;
+      assert.deepStrictEqual(statusesOf(report), {
         'test/money.test.ts::money > formatCents > formats euros and cents': 'passed',
         'test/money.test.ts::money > formatCents > pads cents': 'failed',
         'test/money.test.ts::money > totals > pads cents': 'failed',
@@ -47,16 +34,16 @@ describe('setups: JavaScript and TypeScript projects as they are written today',
       const pads = report.tests.find((t) => t.name === 'money > formatCents > pads cents')!.failure!;
       assert.deepStrictEqual(pads.location, { file: 'test/money.test.ts', line: 11 });
       assert.deepStrictEqual([pads.expected, pads.actual], ['1.05 €', '1.5 €']);
-      const ambiguous = await cli(['test', '--only', 'test/money.test.ts::pads cents'], dir);
+      const ambiguous = await runCli(['test', '--only', 'test/money.test.ts::pads cents'], dir);
       assert.strictEqual(ambiguous.code, 1);
       assert.match(ambiguous.stdout, /\nnote: test\/money\.test\.ts::pads cents matched 2 tests, all run: money > formatCents > pads cents, money > totals > pads cents\n/);
-      const byPath = JSON.parse((await cli(['test', '--json', '--only', 'test/money.test.ts::totals > pads cents'], dir)).stdout) as TestReport;
-      assert.deepStrictEqual(statuses(byPath), { 'test/money.test.ts::money > totals > pads cents': 'failed' });
+      const byPath = JSON.parse((await runCli(['test', '--json', '--only', 'test/money.test.ts::totals > pads cents'], dir)).stdout) as TestReport;
+      assert.deepStrictEqual(statusesOf(byPath), { 'test/money.test.ts::money > totals > pads cents': 'failed' });
     });
 
     it('reflect fix verifies a scripted fix of the aliased module; git status stays clean', async () => {
       server = await startScriptedOpenAIServer(() => ({ text: edit('src/money.ts', '  return `${euros}.${rest} €`;', "  return `${euros}.${String(rest).padStart(2, '0')} €`;") }));
-      const run = await cli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
+      const run = await runCli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
       assert.strictEqual(run.code, 0, run.stderr);
       assert.deepStrictEqual(JSON.parse(run.stdout).files, ['src/money.ts']);
       assert.strictEqual(gitStatus(dir), '');
@@ -69,18 +56,18 @@ describe('setups: JavaScript and TypeScript projects as they are written today',
     });
 
     it('statuses, location, values and --only by the title as written; reflect fix verifies; git status clean', async () => {
-      const report = JSON.parse((await cli(['test', '--json'], dir)).stdout) as TestReport;
-      assert.deepStrictEqual(statuses(report), {
+      const report = JSON.parse((await runCli(['test', '--json'], dir)).stdout) as TestReport;
+      assert.deepStrictEqual(statusesOf(report), {
         'test/slug.test.js::slugify > lowers one word': 'passed', 'test/slug.test.js::slugify > joins every word with one hyphen': 'failed',
       });
       const joins = report.tests.find((t) => t.status === 'failed')!.failure!;
       assert.deepStrictEqual(joins.location, { file: 'test/slug.test.js', line: 11 });
       assert.deepStrictEqual(joins.frames, [{ file: 'test/slug.test.js', line: 11 }]);
       assert.deepStrictEqual([joins.expected, joins.actual], ['"hello-big-world"', '"hello-big world"']);
-      const only = JSON.parse((await cli(['test', '--json', '--only', 'test/slug.test.js::joins every word with one hyphen'], dir)).stdout) as TestReport;
-      assert.deepStrictEqual(statuses(only), { 'test/slug.test.js::slugify > joins every word with one hyphen': 'failed' });
+      const only = JSON.parse((await runCli(['test', '--json', '--only', 'test/slug.test.js::joins every word with one hyphen'], dir)).stdout) as TestReport;
+      assert.deepStrictEqual(statusesOf(only), { 'test/slug.test.js::slugify > joins every word with one hyphen': 'failed' });
       server = await startScriptedOpenAIServer(() => ({ text: edit('src/slug.js', "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/, '-');", "  return title.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-');") }));
-      const run = await cli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
+      const run = await runCli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
       assert.strictEqual(run.code, 0, run.stderr);
       assert.strictEqual(JSON.parse(run.stdout).status, 'verified');
       assert.strictEqual(gitStatus(dir), '');

@@ -1,29 +1,18 @@
 import * as assert from 'assert';
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestReport } from '../../src/core/types';
 import { createScratchProvider } from '../../src/node/scratchWorkspace';
 import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
-import { repoRoot } from '../support/fixtures';
 import { ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
-import { gitStatus, installSetup } from '../support/setups';
+import { gitStatus, installSetup, runCli, statusesOf } from '../support/setups';
 
 /** A pytest src layout installed editable into a .venv, with a conftest fixture, a class and parametrized tests. */
 
-const CLI = path.join(repoRoot, 'out', 'src', 'cli.js');
 const BUGGY = '    return subtotal * (100 - discount_percent) // 100 + 1';
 const FIXED = '    return subtotal * (100 - discount_percent) // 100';
-const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'k', REFLECT_PROVIDER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** What pytest itself says, test by test (`-rA` lists every outcome with its node id). */
 function rawStatuses(dir: string): Record<string, string> {
@@ -47,12 +36,12 @@ describe('setups: pytest, src layout installed editable', function () {
   });
 
   it('reflect test gives the raw runner\'s statuses, the assertion line and both operands', async () => {
-    const run = await cli(['test', '--json'], dir);
+    const run = await runCli(['test', '--json'], dir);
     const report = JSON.parse(run.stdout) as TestReport;
     assert.strictEqual(report.framework, 'pytest');
     const raw = rawStatuses(dir);
     assert.strictEqual(Object.keys(raw).length, 6);
-    assert.deepStrictEqual(statuses(report), raw);
+    assert.deepStrictEqual(statusesOf(report), raw);
     const noDiscount = report.tests.find((t) => t.name === 'TestCartTotal > test_no_discount')!.failure!;
     assert.deepStrictEqual(noDiscount.location, { file: 'tests/test_cart.py', line: 13 });
     assert.deepStrictEqual([noDiscount.actual, noDiscount.expected], ['601', '600']);
@@ -60,16 +49,16 @@ describe('setups: pytest, src layout installed editable', function () {
   });
 
   it('--only by a parametrized group\'s function, a class method\'s own name, and one instance by its id', async () => {
-    const group = JSON.parse((await cli(['test', '--json', '--only', 'tests/test_cart.py::test_line_total'], dir)).stdout) as TestReport;
-    assert.deepStrictEqual(Object.keys(statuses(group)).sort(), [
+    const group = JSON.parse((await runCli(['test', '--json', '--only', 'tests/test_cart.py::test_line_total'], dir)).stdout) as TestReport;
+    assert.deepStrictEqual(Object.keys(statusesOf(group)).sort(), [
       'tests/test_cart.py::test_line_total[0-3-0]', 'tests/test_cart.py::test_line_total[250-2-500]', 'tests/test_cart.py::test_line_total[99-1-99]',
     ]);
-    const method = JSON.parse((await cli(['test', '--json', '--only', 'tests/test_cart.py::test_discount'], dir)).stdout) as TestReport;
-    assert.deepStrictEqual(Object.keys(statuses(method)).sort(), [
+    const method = JSON.parse((await runCli(['test', '--json', '--only', 'tests/test_cart.py::test_discount'], dir)).stdout) as TestReport;
+    assert.deepStrictEqual(Object.keys(statusesOf(method)).sort(), [
       'tests/test_cart.py::TestCartTotal > test_discount[10-540]', 'tests/test_cart.py::TestCartTotal > test_discount[50-300]',
     ]);
-    const one = JSON.parse((await cli(['test', '--json', '--only', 'tests/test_cart.py::TestCartTotal::test_discount[50-300]'], dir)).stdout) as TestReport;
-    assert.deepStrictEqual(statuses(one), { 'tests/test_cart.py::TestCartTotal > test_discount[50-300]': 'failed' });
+    const one = JSON.parse((await runCli(['test', '--json', '--only', 'tests/test_cart.py::TestCartTotal::test_discount[50-300]'], dir)).stdout) as TestReport;
+    assert.deepStrictEqual(statusesOf(one), { 'tests/test_cart.py::TestCartTotal > test_discount[50-300]': 'failed' });
   });
 
   it('in a scratch copy the copy\'s sources are imported, not the editable install\'s', async () => {
@@ -87,7 +76,7 @@ describe('setups: pytest, src layout installed editable', function () {
 
   it('reflect fix verifies a scripted fix; git status stays clean', async () => {
     server = await startScriptedOpenAIServer(() => ({ text: `No extra cent.\n\nsrc/shop/cart.py\n<<<<<<< SEARCH\n${BUGGY}\n=======\n${FIXED}\n>>>>>>> REPLACE\n` }));
-    const run = await cli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
+    const run = await runCli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
     assert.strictEqual(run.code, 0, run.stderr);
     assert.strictEqual(JSON.parse(run.stdout).status, 'verified');
     assert.strictEqual(gitStatus(dir), '');

@@ -1,31 +1,18 @@
 import * as assert from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TestReport } from '../../src/core/types';
 import { createScratchProvider } from '../../src/node/scratchWorkspace';
 import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
-import { repoRoot } from '../support/fixtures';
 import { ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
-import { gitStatus, installSetup } from '../support/setups';
+import { gitStatus, installSetup, runCli, statusesOf } from '../support/setups';
 
 /** An npm-workspaces monorepo whose bug sits in a sibling package (setups/npm-workspaces), run from its root and from a package. */
 
-const CLI = path.join(repoRoot, 'out', 'src', 'cli.js');
 const BUGGY = '  return Math.floor((cents * (100 + ratePercent)) / 100);';
 const FIXED = '  return Math.round((cents * (100 + ratePercent)) / 100);';
 const fixIn = (file: string) => `Half a cent must round up.\n\n${file}\n<<<<<<< SEARCH\n${BUGGY}\n=======\n${FIXED}\n>>>>>>> REPLACE\n`;
-const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
 
-interface CliRun { code: number | null; stdout: string; stderr: string }
-function cli(args: string[], cwd: string): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'k', REFLECT_PROVIDER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('setups: an npm-workspaces monorepo', function () {
   this.timeout(120_000);
@@ -45,10 +32,10 @@ describe('setups: an npm-workspaces monorepo', function () {
     const ws = await createScratchProvider(dir).create();
     try {
       const only = [{ file: 'packages/app/test/cart.test.js' }];
-      assert.deepStrictEqual(statuses(await runner.run({ root: ws.root, only })), { 'packages/app/test/cart.test.js::cart > totals taxed lines': 'failed' });
+      assert.deepStrictEqual(statusesOf(await runner.run({ root: ws.root, only })), { 'packages/app/test/cart.test.js::cart > totals taxed lines': 'failed' });
       const source = fs.readFileSync(path.join(dir, 'packages/pricing/src/index.js'), 'utf8');
       await ws.apply([{ path: 'packages/pricing/src/index.js', after: source.replace(BUGGY, FIXED) }]);
-      assert.deepStrictEqual(statuses(await runner.run({ root: ws.root, only })), { 'packages/app/test/cart.test.js::cart > totals taxed lines': 'passed' });
+      assert.deepStrictEqual(statusesOf(await runner.run({ root: ws.root, only })), { 'packages/app/test/cart.test.js::cart > totals taxed lines': 'passed' });
       assert.strictEqual(fs.readFileSync(path.join(dir, 'packages/pricing/src/index.js'), 'utf8'), source);
     } finally {
       await ws.dispose();
@@ -56,9 +43,9 @@ describe('setups: an npm-workspaces monorepo', function () {
   });
 
   it('reflect test from the root and from a package folder: statuses, locations and names as the raw runner gives them', async () => {
-    const fromRoot = await cli(['test', '--json'], dir);
+    const fromRoot = await runCli(['test', '--json'], dir);
     const report = JSON.parse(fromRoot.stdout) as TestReport;
-    assert.deepStrictEqual(statuses(report), {
+    assert.deepStrictEqual(statusesOf(report), {
       'packages/app/test/cart.test.js::cart > totals taxed lines': 'failed',
       'packages/pricing/test/pricing.test.js::withTax > adds the tax': 'passed',
       'packages/pricing/test/pricing.test.js::withTax > rounds half a cent up': 'failed',
@@ -66,21 +53,21 @@ describe('setups: an npm-workspaces monorepo', function () {
     const rounding = report.tests.find((t) => t.name === 'withTax > rounds half a cent up')!.failure!;
     assert.deepStrictEqual(rounding.location, { file: 'packages/pricing/test/pricing.test.js', line: 10 });
     assert.deepStrictEqual([rounding.expected, rounding.actual], ['1106', '1105']);
-    const fromPackage = await cli(['test', '--only', 'test/cart.test.js::totals taxed lines'], path.join(dir, 'packages/app'));
+    const fromPackage = await runCli(['test', '--only', 'test/cart.test.js::totals taxed lines'], path.join(dir, 'packages/app'));
     assert.strictEqual(fromPackage.code, 1, fromPackage.stderr);
     assert.match(fromPackage.stdout, /^✗ test\/cart\.test\.js › cart > totals taxed lines\n {4}test\/cart\.test\.js:6: /);
   });
 
   it('reflect fix verifies the fix in the sibling package from the root, and from that package\'s folder; git status stays clean', async () => {
     server = await startScriptedOpenAIServer(() => ({ text: fixIn('packages/pricing/src/index.js') }));
-    const fromRoot = await cli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
+    const fromRoot = await runCli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], dir);
     assert.strictEqual(fromRoot.code, 0, fromRoot.stderr);
     const out = JSON.parse(fromRoot.stdout);
     assert.strictEqual(out.status, 'verified');
     assert.deepStrictEqual(out.files, ['packages/pricing/src/index.js']);
     await server.close();
     server = await startScriptedOpenAIServer(() => ({ text: fixIn('src/index.js') }));
-    const fromPackage = await cli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], path.join(dir, 'packages/pricing'));
+    const fromPackage = await runCli(['fix', '--base-url', server.baseURL, '--model', 'm', '--candidates', '1', '--rounds', '1', '--json'], path.join(dir, 'packages/pricing'));
     assert.strictEqual(fromPackage.code, 0, fromPackage.stderr);
     assert.deepStrictEqual(JSON.parse(fromPackage.stdout).files, ['src/index.js']);
     assert.strictEqual(gitStatus(dir), '');
@@ -90,7 +77,7 @@ describe('setups: an npm-workspaces monorepo', function () {
     const elsewhere = fs.mkdtempSync(path.join(path.dirname(dir), 'reflect-elsewhere-'));
     try {
       fs.symlinkSync(elsewhere, path.join(dir, 'node_modules', '@shop', 'outside'), 'dir');
-      const run = await cli(['fix'], dir);
+      const run = await runCli(['fix'], dir);
       assert.strictEqual(run.code, 2);
       assert.strictEqual(run.stderr.trim().split('\n').slice(-1)[0],
         `reflect fix: node_modules/@shop/outside links to ${elsewhere}, outside ${dir}; a scratch copy cannot hold edits there: open the folder that contains both, or install the package instead of linking it`);

@@ -4,10 +4,11 @@
  * packages), the test framework linked from the repository's own install (no network at test time), a git
  * repository with everything committed so a test can check that `git status` stays clean.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { TestReport } from '../../src/core/types';
 import { fixturePath, repoRoot } from './fixtures';
 
 /** Copies and installs setups/<name>; `frameworks` are linked into its top node_modules. Returns the folder. */
@@ -65,3 +66,25 @@ function run(command: string, args: string[], cwd: string): string {
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${r.stderr || r.error?.message}`);
   return r.stdout;
 }
+
+/** What one `reflect` CLI process printed and how it ended. */
+export interface CliRun { code: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs the compiled `reflect` CLI in `cwd` with a dummy key and no provider from the environment; `env` adds or
+ * overrides variables (e.g. PATH, TZ).
+ */
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const cli = path.join(repoRoot, 'out', 'src', 'cli.js');
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd, env: { ...process.env, OPENAI_API_KEY: 'k', REFLECT_PROVIDER: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Test id → status of a report. */
+export const statusesOf = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
