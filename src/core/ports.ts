@@ -24,8 +24,14 @@ export interface TestRunRequest {
    */
   flakyRetries?: number | 'auto';
   signal?: AbortSignal;
-  /** Extra environment for the test process (e.g. NODE_V8_COVERAGE). */
+  /** Extra environment for the test process. */
   env?: Record<string, string>;
+  /**
+   * Also measure which lines the tests run (TestReport.coverage), where the framework can do it without changing
+   * what the tests do; otherwise the report carries a note saying why not. Only the first run measures (not
+   * flaky re-runs).
+   */
+  coverage?: boolean;
   /** Progress for a person: a short line now and then. */
   onProgress?: (message: string) => void;
 }

@@ -64,6 +64,30 @@ export interface TestReport {
   output?: string;
   /** Things a person should know about the run (e.g. a test name that matched several tests, all run). */
   notes?: string[];
+  /** Which lines the tests ran, when the request asked for coverage and the framework could measure it. */
+  coverage?: CoverageSpectrum;
+}
+
+/**
+ * Which lines the tests ran, as a spectrum: one entry per test, per test file or per whole run (as finely as the
+ * framework lets the lines be attributed), each saying whether it failed. Spectrum-based ranking (Ochiai) scores
+ * a line by how many failing entries ran it against how many passing ones did.
+ */
+export interface CoverageSpectrum {
+  /** How finely lines are attributed: to each test, to each test file (its own process), or to the whole run. */
+  granularity: 'test' | 'file' | 'run';
+  /** What measured it, for the trace (e.g. "V8 (NODE_V8_COVERAGE)", "jest --coverage (v8)", "reflect pytest tracer"). */
+  source: string;
+  entries: CoverageEntry[];
+}
+
+export interface CoverageEntry {
+  /** A test id, a test file, or "run". */
+  label: string;
+  /** True when a test of this entry failed (or errored, or timed out). */
+  failed: boolean;
+  /** Workspace-relative source file ('/' separators) → the 1-based lines it ran, ascending; test files left out. */
+  lines: Record<string, number[]>;
 }
 
 /** Selects tests: a whole file, or one test in it by full name (`FILE::NAME` on the command line). */

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { TestRunRequest } from '../../core/ports';
-import type { FrameworkId, TestReport, TestResult, TestSelector } from '../../core/types';
+import type { CoverageSpectrum, FrameworkId, TestReport, TestResult, TestSelector } from '../../core/types';
 import { ambiguityNotes, matchTestName } from '../../core/testSelectors';
 import { CappedText, ProcessResult, runProcess } from '../processTree';
 import { EventOutcome, FILE_ERROR_NAME, isSelected, normalise, summarise } from './reporterEvents';
@@ -27,6 +27,11 @@ export interface RunContext {
   timeoutMs: number;
   /** What the project's test script adds around the framework (env, node's flags and paths). */
   script?: TestScript;
+  /**
+   * Set when the request asked for coverage and the adapter measures it: an empty folder of ours (inside tmpDir)
+   * for the coverage files. The adapter's prepare adds what its framework needs to write them there.
+   */
+  coverageDir?: string;
 }
 
 /** A process to start. `display` is the command as a person would type it. */
@@ -47,6 +52,11 @@ export interface FrameworkAdapter {
   fallback?(ctx: RunContext, first: ProcessResult): Invocation | undefined;
   /** What the run produced. */
   collect(ctx: RunContext, proc: ProcessResult): EventOutcome;
+  /**
+   * Reads the coverage the run wrote into ctx.coverageDir as a spectrum over `tests` (the run's results), or a
+   * note saying why there is none. Adapters that cannot measure coverage leave this out.
+   */
+  coverage?(ctx: RunContext, tests: TestResult[]): CoverageSpectrum | { note: string };
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -56,13 +66,14 @@ const REPORT_OUTPUT_BYTES = 32 * 1024;
 /** Runs the request with `adapter`, including flaky re-runs of failing tests. Never throws for failing tests. */
 export async function runWithAdapter(adapter: FrameworkAdapter, request: TestRunRequest, script?: TestScript): Promise<TestReport> {
   const report = await runOnce(adapter, request, request.only, script, true);
+  if (request.coverage && !adapter.coverage) report.notes = [...report.notes ?? [], `coverage: not measured for ${adapter.framework} runs`];
   const auto = request.flakyRetries === 'auto';
   const retries = auto ? 1 : (request.flakyRetries as number | undefined) ?? 0;
   let failing = report.tests.filter((t) => t.status === 'failed' && t.name !== FILE_ERROR_NAME && (!auto || looksNonDeterministic(t)));
   for (let i = 0; i < retries && failing.length > 0 && !request.signal?.aborted; i++) {
     request.onProgress?.(`re-running ${failing.length} failing test(s) to check for flakiness (try ${i + 1} of ${retries})`);
     // Nothing changed since the first run: the build steps are not run again.
-    const again = await runOnce(adapter, { ...request, onProgress: undefined }, failing.map((t) => ({ file: t.file, name: t.name })), script, false);
+    const again = await runOnce(adapter, { ...request, onProgress: undefined, coverage: false }, failing.map((t) => ({ file: t.file, name: t.name })), script, false);
     const passedNow = new Set(again.tests.filter((t) => t.status === 'passed').map((t) => t.id));
     for (const t of report.tests) if (passedNow.has(t.id) && t.status === 'failed') t.status = 'flaky';
     failing = failing.filter((t) => !passedNow.has(t.id));
@@ -97,7 +108,9 @@ async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only:
   const ctx: RunContext = {
     root, only: script?.before.length ? selectBuiltFiles(root, selected, scriptPaths(script)) : selected, tmpDir,
     eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs, ...(script ? { script } : {}),
+    ...(request.coverage && adapter.coverage ? { coverageDir: path.join(tmpDir, 'coverage') } : {}),
   };
+  if (ctx.coverageDir) fs.mkdirSync(ctx.coverageDir);
   if (stepError) return stepFailure(adapter, stepError, Date.now() - started, tmpDir);
   const progress = request.onProgress ? watchProgress(ctx.eventsFile, adapter.framework, request.onProgress) : undefined;
   try {
@@ -116,6 +129,7 @@ async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only:
     const tests = outcome.results.filter((t) => isSelected(t, selected));
     if (proc.timedOut) markTimedOut(tests, outcome, selected);
     if (build && script?.after.length) await runScriptSteps(script.after, root, request, script.env, timeoutMs);
+    const coverage = ctx.coverageDir && tests.length > 0 && !proc.aborted ? coverageOf(adapter, ctx, tests) : undefined;
     return {
       framework: adapter.framework,
       command: invocation.display,
@@ -126,12 +140,22 @@ async function runOnce(adapter: FrameworkAdapter, request: TestRunRequest, only:
       summary: summaryOf(tests),
       tests,
       ...errorOf(proc, tests, ctx, invocation),
-      ...notesOf(ambiguityNotes(selected, tests)),
+      ...notesOf([...ambiguityNotes(selected, tests), ...(coverage && 'note' in coverage ? [`coverage: ${coverage.note}`] : [])]),
+      ...(coverage && 'entries' in coverage ? { coverage } : {}),
       output: trimOutput(proc.output),
     };
   } finally {
     progress?.stop();
     fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** The adapter's reading of the run's coverage; a note, never an exception, when the files cannot be read. */
+function coverageOf(adapter: FrameworkAdapter, ctx: RunContext, tests: TestResult[]): CoverageSpectrum | { note: string } | undefined {
+  try {
+    return adapter.coverage?.(ctx, tests);
+  } catch (error) {
+    return { note: `could not be read (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
