@@ -74,7 +74,7 @@ describe('failing frames through source maps (an npm-workspaces package run from
       }
       events.push(next.value);
     }
-    assert.match(firstPrompt, /### packages\/money\/src\/cents\.ts:\d+-15 Function `parseCents` \(on the failing stack at packages\/money\/src\/cents\.ts:13\)/);
+    assert.match(firstPrompt, /### packages\/money\/src\/cents\.ts:\d+-15 Function `parseCents` \(on the failing stack at packages\/money\/src\/cents\.ts:13[;)]/);
     assert.ok(firstPrompt.includes(`13> ${BUGGY_LINE}`), 'the buggy line is quoted and flagged');
     assert.match(firstPrompt, /### packages\/money\/src\/format\.ts:\d+-16 Function `formatPrice`/);
     assert.ok(firstPrompt.includes('export function formatPrice(text: string, style: PriceStyle = EURO): string {'), 'the TypeScript, with its types');
