@@ -29,29 +29,28 @@ export type IstanbulCoverageMap = Record<string, IstanbulFileCoverage>;
 export const ISTANBUL_JSON = 'coverage-final.json';
 
 /**
- * The lines each file ran, ascending. A line ran when a statement that ran starts on it or spans it; a line
- * where only statements that never ran start does not count even inside a statement that ran (e.g. the body of
- * a callback that was passed but never called, inside a call that ran). V8's statements are single lines, so
- * there this is simply the lines whose count is above zero. Pure.
+ * The lines each file ran, ascending. A line ran when the innermost statement spanning it ran: a line inside a
+ * statement that ran but also inside a smaller one that never did (the body of a callback that was passed but
+ * never called) does not count. V8's statements are single lines, so there this is simply the lines whose count
+ * is above zero. Pure.
  */
 export function linesRun(map: IstanbulCoverageMap): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const [key, file] of Object.entries(map)) {
     if (!file || typeof file !== 'object' || !file.statementMap || !file.s) continue;
-    const ran = new Set<number>();
-    const startsRun = new Set<number>();
-    const startsNotRun = new Set<number>();
+    const innermost = new Map<number, { span: number; ran: boolean }>();
     for (const [id, loc] of Object.entries(file.statementMap)) {
       const start = loc?.start?.line;
-      const end = loc?.end?.line ?? start;
+      const end = Math.max(start, loc?.end?.line ?? start);
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1) continue;
-      if ((file.s[id] ?? 0) > 0) {
-        startsRun.add(start);
-        for (let line = start; line <= Math.max(start, end); line++) ran.add(line);
-      } else startsNotRun.add(start);
+      const ran = (file.s[id] ?? 0) > 0;
+      for (let line = start; line <= end; line++) {
+        const seen = innermost.get(line);
+        if (!seen || end - start < seen.span || (end - start === seen.span && ran)) innermost.set(line, { span: end - start, ran });
+      }
     }
-    for (const line of startsNotRun) if (!startsRun.has(line)) ran.delete(line);
-    if (ran.size > 0) out.set(typeof file.path === 'string' ? file.path : key, [...ran].sort((a, b) => a - b));
+    const ran = [...innermost].filter(([, s]) => s.ran).map(([line]) => line).sort((a, b) => a - b);
+    if (ran.length > 0) out.set(typeof file.path === 'string' ? file.path : key, ran);
   }
   return out;
 }
