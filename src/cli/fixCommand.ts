@@ -40,6 +40,8 @@ Options:
                          most --test-timeout; default 5; 0: always wait --test-timeout)
   --max-tokens N         token budget of the whole run (default: none)
   --context-tokens N     tokens of code context in each actor prompt (default 6000)
+  --no-coverage          run the baseline without measuring which lines the tests execute (coverage ranks
+                         the suspicious code for both engines; on by default where the framework can)
   --request-timeout S    time limit of one model request, and of a reply stream that stops sending (default 120)
   --hint TEXT            a hint for the model ("the bug is in the date parsing")
   --allow-test-edits     let candidates change the test setup (test files, test scripts, runner configs,
@@ -224,7 +226,7 @@ const FIX_FLAGS = {
   'test-timeout': { type: 'string' }, 'candidate-timeout-factor': { type: 'string' }, 'max-tokens': { type: 'string' },
   'context-tokens': { type: 'string' }, 'request-timeout': { type: 'string' }, hint: { type: 'string' }, 'allow-test-edits': { type: 'boolean' },
   apply: { type: 'boolean' }, json: { type: 'boolean' }, trace: { type: 'string' }, 'no-lessons': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  'no-coverage': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Parses the flags of `reflect fix`. Throws CliUsageError. */
@@ -242,6 +244,7 @@ export function parseFixArgs(argv: string[]): FixArgs {
   if (v['context-tokens'] !== undefined) options.contextTokens = whole('--context-tokens', v['context-tokens']);
   if (v.hint !== undefined) options.hint = v.hint;
   if (v['allow-test-edits']) options.allowTestEdits = true;
+  if (v['no-coverage']) options.coverage = false;
   const only = (v.only ?? []).map(parseSelector);
   if (only.length) options.only = only;
   return {

@@ -3,13 +3,17 @@
  * trimmed stack), the test's own block, then the code units the test reaches (contextUnits: the functions on the
  * failing frames, then what the test calls, followed down the call graph through files, packages, aliases and
  * instance methods, with the module-level tables they read), each whole with its leading doc comment.
- * Everything fits a token budget; the least important sections go first (deepest units, then tests).
+ * With the baseline's coverage, units no failing test ran sink and code the failing tests ran but the calls
+ * followed did not reach is added (spectrum.ts: the same scores rank the built-in engine's mutations).
+ * Everything fits a token budget; the least important sections go first (deepest and least suspicious units,
+ * then tests).
  */
 import type { SourceFiles, SyntaxParser } from './ports';
 import type { TestResult } from './types';
-import { unitsUnderTest, type FileInfo } from './contextUnits';
+import { unitsUnderTest, type FileInfo, type Unit } from './contextUnits';
 import { createModuleResolver } from './moduleResolver';
-import { createFileLoader, testBlockOf } from './testReach';
+import { unitSuspicion, type LineScores } from './spectrum';
+import { createFileLoader, testBlockOf, unitsRunByFailingTests } from './testReach';
 
 export interface ContextInput {
   failures: TestResult[];
@@ -19,6 +23,8 @@ export interface ContextInput {
   tokenBudget: number;
   /** Frames in test files (helpers) are not quoted as functions under test. Default: only the failing test's file. */
   isTestFile?(path: string): boolean;
+  /** Ochiai scores from the baseline's coverage, when it was measured. */
+  coverage?: LineScores;
 }
 
 export interface BuiltContext {
@@ -30,7 +36,7 @@ export interface BuiltContext {
 }
 
 interface Section {
-  /** Lower is kept first: 0 evidence, 1 test block, 2 + depth for units (the deeper, the sooner dropped). */
+  /** Lower is kept first: 0 evidence, 1 test block, then units by unitRank (the deeper and less suspicious, the sooner dropped). */
   rank: number;
   order: number;
   text: string;
@@ -48,22 +54,43 @@ export async function buildContext(input: ContextInput): Promise<BuiltContext> {
   const add = (s: Omit<Section, 'order'>) => sections.push({ ...s, order: sections.length });
   const quoted = new Set<string>();
   const resolver = createModuleResolver(input.files);
+  const isTestFile = input.isTestFile ?? (() => false);
+  const addUnit = ({ file, def, why, marks, depth }: Unit, suspicion: number | undefined) => {
+    const key = `${file.path}:${def.startRow}`;
+    if (quoted.has(key)) return;
+    quoted.add(key);
+    const start = withLeadingComments(file, def.startRow);
+    const title = `${KIND_TITLE[def.kind]} \`${def.qualified}\` (${why}${coverageNote(suspicion)})`;
+    add({ rank: unitRank(depth, marks.length > 0, suspicion), text: excerpt(file, start, def.endRow, title, marks), file: file.path, symbol: def.qualified });
+  };
   for (const failure of input.failures) {
     add({ rank: 0, text: evidence(failure) });
     // The test file may be unreadable (another language, deleted): the stack still leads to the source.
     const testFile = await load(failure.file);
     const block = testFile && testBlockOf(testFile, failure);
     if (testFile && block) add({ rank: 1, text: excerpt(testFile, block.startRow, block.endRow, `Test \`${block.name}\``), file: testFile.path });
-    const units = await unitsUnderTest({ failure, testFile, block, load, resolver, isTestFile: input.isTestFile ?? (() => false) });
-    for (const { file, def, why, marks, depth } of units) {
-      const key = `${file.path}:${def.startRow}`;
-      if (quoted.has(key)) continue;
-      quoted.add(key);
-      const start = withLeadingComments(file, def.startRow);
-      add({ rank: 2 + depth, text: excerpt(file, start, def.endRow, `${KIND_TITLE[def.kind]} \`${def.qualified}\` (${why})`, marks), file: file.path, symbol: def.qualified });
-    }
+    const units = await unitsUnderTest({ failure, testFile, block, load, resolver, isTestFile });
+    for (const unit of units) addUnit(unit, unitSuspicion(input.coverage, unit.file.path, unit.def.startRow + 1, unit.def.endRow + 1));
+  }
+  if (input.coverage) {
+    for (const { unit, suspicion } of await unitsRunByFailingTests(input.coverage, load, isTestFile, quoted)) addUnit(unit, suspicion);
   }
   return fitBudget(sections, Math.max(0, input.tokenBudget) * 4);
+}
+
+/**
+ * Where a unit stands in the budget (lower is kept first): units on the failing stack first, then by calls from
+ * the test, a unit no failing test ran two places lower, one only failing tests ran where it is.
+ */
+export function unitRank(depth: number, onStack: boolean, suspicion: number | undefined): number {
+  if (onStack) return 2;
+  return 2 + depth + (suspicion === undefined ? 0.5 : 2 * (1 - suspicion));
+}
+
+function coverageNote(suspicion: number | undefined): string {
+  if (suspicion === undefined) return '';
+  if (suspicion === 0) return '; no failing test ran it';
+  return `; failing tests ran it, suspicion ${suspicion.toFixed(2)}`;
 }
 
 function evidence(f: TestResult): string {

@@ -12,6 +12,7 @@ import { finishUnverified, runRound } from './round';
 import type { LoopDeps, RunState } from './runState';
 import { emit, finish, stopped } from './runState';
 import { isFailing } from './scoring';
+import { ochiaiScores } from './spectrum';
 import { createCandidateTimeout } from './testTimeout';
 import { createTrace, newRunId, recordBaseline } from './trace';
 import type { LoopEvent, LoopOptions, RunResult, TestReport, TestSelector } from './types';
@@ -116,15 +117,17 @@ async function runBaseline(state: RunState): Promise<BaselineFacts | RunResult> 
     warmUpSyntax(deps.files, deps.syntax),
     ...Array.from({ length: Math.max(0, options.concurrency - 1) }, (_, i) => deps.scratch.create().then((ws) => { pool[i + 1] = ws; }, () => undefined)),
   ]);
-  const report = await deps.runner.run({ root: pool[0].root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal });
+  const report = await runBaselineTests(state, pool[0].root);
   const timeout = createCandidateTimeout(options.testTimeoutMs, options.candidateTimeoutFactor);
   timeout.observe(report);
   await state.warming;
   if (signal.aborted) return stopped(state, 'before the baseline finished');
   const failingTests = report.tests.filter(isFailing);
   const flaky = report.tests.filter((t) => t.status === 'flaky').map((t) => t.id);
-  recordBaseline(state.trace, report, failingTests.map((t) => t.id), flaky);
-  state.push({ type: 'baseline', report, failing: failingTests.map((t) => t.id), flaky });
+  recordBaseline(state.trace, report, failingTests.map((t) => t.id), flaky, coverageSummary(report, options));
+  // The spectrum is for the ranking; front ends and the trace get its one-line summary instead.
+  const { coverage: _spectrum, ...shown } = report;
+  state.push({ type: 'baseline', report: shown, failing: failingTests.map((t) => t.id), flaky });
   const unusable = unusableBaseline(report, failingTests.length, options);
   if (unusable) return finish(state, 'error', unusable.stopReason, unusable.error);
   if (failingTests.length === 0) {
@@ -140,6 +143,29 @@ async function runBaseline(state: RunState): Promise<BaselineFacts | RunResult> 
   if (options.only) await fullBaseline();
   const lessons = deps.lessons ? await relevantLessons(deps.lessons, failingTests, (e) => emit(state, e)) : [];
   return { report, failingTests, targets, targetIds: failingTests.map((t) => t.id), timeout, fullBaseline, lessons };
+}
+
+/**
+ * The baseline test run, measuring coverage unless the options say not to. Coverage never decides whether the
+ * tests can run: a measured run that produced no results is run again plainly, and that run's report stands.
+ */
+async function runBaselineTests(state: RunState, root: string): Promise<TestReport> {
+  const { deps, options, signal } = state;
+  const plain = { root, only: options.only, timeoutMs: options.testTimeoutMs, flakyRetries: options.flakyRetries, signal };
+  if (options.coverage === false) return deps.runner.run(plain);
+  const measured = await deps.runner.run({ ...plain, coverage: true });
+  if ((measured.error === undefined && measured.tests.length > 0) || measured.timedOut || signal.aborted) return measured;
+  emit(state, { type: 'log', level: 'warn', message: `the baseline run with coverage gave no results (${measured.error ?? 'no test ran'}); running it again without coverage` });
+  return deps.runner.run(plain);
+}
+
+/** One line for the trace: what measured the baseline's coverage, or why nothing did. */
+function coverageSummary(report: TestReport, options: LoopOptions): string | undefined {
+  if (options.coverage === false) return 'not measured (turned off)';
+  const scores = ochiaiScores(report.coverage);
+  if (scores) return scores.describe;
+  if (report.coverage) return `${report.coverage.source}: no failing test to contrast`;
+  return report.notes?.find((n) => n.startsWith('coverage:'))?.replace(/^coverage:\s*/, 'not measured: ');
 }
 
 /** Why a baseline cannot be worked from (the tests did not run, ran nothing, or were cut off before failing). */

@@ -6,6 +6,7 @@ import { buildContext } from './context';
 import { applyModelEdits, parseModelEdits } from './editFormats';
 import type { ModelContext, ParsedEdits } from './modelProposer';
 import type { CritiqueRequest, ProposalRequest, SyntaxParser } from './ports';
+import { ochiaiScores } from './spectrum';
 import { truncateToTokens } from './tokens';
 
 /** Token budget of the code context in an actor prompt. */
@@ -20,6 +21,7 @@ export async function buildModelContext(request: ProposalRequest): Promise<Model
   try {
     const built = await buildContext({
       failures: request.failures, files: request.files, syntax: request.syntax, tokenBudget: request.contextTokens ?? CONTEXT_TOKENS, isTestFile: (p) => request.isTestFile(p),
+      coverage: ochiaiScores(request.baseline.coverage),
     });
     // The slicer quotes every failure's evidence first (message, expected/actual, stack).
     if (built.text.trim()) return { text: built.text, hasEvidence: true };

@@ -7,7 +7,8 @@ import type { SourceFiles, SyntaxParser } from './ports';
 import type { TestResult } from './types';
 import { unitsUnderTest, type FileInfo, type Load, type Unit } from './contextUnits';
 import { createModuleResolver, type ModuleResolver } from './moduleResolver';
-import { outlineSource } from './sourceOutline';
+import { outlineSource, type Definition } from './sourceOutline';
+import { unitSuspicion, type LineScores } from './spectrum';
 
 /** A cached loader of parsed workspace files; files larger than `maxChars` are read but not parsed. */
 export function createFileLoader(files: SourceFiles, syntax: SyntaxParser, maxChars = 400_000): Load {
@@ -61,6 +62,36 @@ export async function unitsReachedBy(
     out.push(...await unitsUnderTest({ failure, testFile, block, load, resolver, isTestFile }));
   }
   return out;
+}
+
+/**
+ * Code the failing tests ran (by coverage) that the call graph did not reach: calls through registries,
+ * callbacks, dynamic imports or dispatch the resolver cannot follow. The innermost functions and methods (and
+ * module-level tables) with a line some failing entry ran, most suspicious first, at most `max`; `known` holds
+ * `file:startRow` keys of units already found.
+ */
+export async function unitsRunByFailingTests(
+  scores: LineScores, load: Load, isTestFile: (p: string) => boolean, known: Set<string>, max = 8,
+): Promise<{ unit: Unit; suspicion: number }[]> {
+  const found: { unit: Unit; suspicion: number }[] = [];
+  for (const path of scores.failingFiles()) {
+    if (isTestFile(path) || /(^|\/)(node_modules|dist|out|build)\//.test(path)) continue;
+    const file = await load(path);
+    const defs = file?.outline?.definitions ?? [];
+    if (!file) continue;
+    for (const def of innermostDefinitions(defs)) {
+      if (known.has(`${path}:${def.startRow}`)) continue;
+      const suspicion = unitSuspicion(scores, path, def.startRow + 1, def.endRow + 1) ?? 0;
+      if (suspicion <= 0) continue;
+      found.push({ unit: { file, def, why: `run by the failing tests (coverage), not reached through the calls followed`, marks: [], depth: 3 }, suspicion });
+    }
+  }
+  return found.sort((a, b) => b.suspicion - a.suspicion).slice(0, max);
+}
+
+/** Definitions that hold no other definition (a class's methods rather than the class). */
+function innermostDefinitions(defs: Definition[]): Definition[] {
+  return defs.filter((d) => !defs.some((o) => o !== d && o.startRow >= d.startRow && o.endRow <= d.endRow && (o.startRow > d.startRow || o.endRow < d.endRow)));
 }
 
 export { createModuleResolver };

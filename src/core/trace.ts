@@ -37,8 +37,8 @@ export function createTrace(start: TraceStart): Trace {
 }
 
 /** Records the baseline run's outcome. */
-export function recordBaseline(trace: Trace, report: TestReport, failing: string[], flaky: string[]): void {
-  trace.baseline = { summary: report.summary, failing, flaky, durationMs: report.durationMs };
+export function recordBaseline(trace: Trace, report: TestReport, failing: string[], flaky: string[], coverage?: string): void {
+  trace.baseline = { summary: report.summary, failing, flaky, durationMs: report.durationMs, ...(coverage ? { coverage } : {}) };
 }
 
 /** Replaces every occurrence of each secret (8+ characters), bearer tokens and URL credentials in the trace's strings. */
@@ -65,6 +65,7 @@ export function traceToMarkdown(trace: Trace): string {
     out.push('', '## Baseline', '', `${b.summary.passed} passed, ${b.summary.failed} failed, ${b.summary.skipped} skipped (${seconds(b.durationMs)}).`);
     if (b.failing.length) out.push('', 'Failing:', ...b.failing.map((id) => `- \`${id}\``));
     if (b.flaky.length) out.push('', 'Flaky (passed on a re-run, not targeted):', ...b.flaky.map((id) => `- \`${id}\``));
+    if (b.coverage) out.push('', `Coverage: ${b.coverage}.`);
   }
   for (const round of trace.rounds) out.push('', ...roundToMarkdown(round));
   if (result?.patch) out.push('', '## Winning change', '', fence('diff', result.patch));

@@ -259,7 +259,11 @@ export interface Trace {
   criticModel?: string;
   options: LoopOptions;
   targets: TestSelector[];
-  baseline?: { summary: TestSummary; failing: string[]; flaky: string[]; durationMs: number };
+  baseline?: {
+    summary: TestSummary; failing: string[]; flaky: string[]; durationMs: number;
+    /** What measured the baseline's coverage and how finely, or why there is none. */
+    coverage?: string;
+  };
   rounds: Round[];
   result?: RunResult;
 }
@@ -280,6 +284,11 @@ export interface LoopOptions {
   maxTokens: number;
   /** Tokens of code context in an actor prompt (default 6000). */
   contextTokens?: number;
+  /**
+   * Measure which lines the baseline run's tests execute (where the framework can) and rank suspicious code by it
+   * (Ochiai), for both engines. Default true; false runs the baseline exactly as `reflect test` does.
+   */
+  coverage?: boolean;
   /** Stop when the run has taken longer (0 = no limit). */
   maxDurationMs: number;
   /**

@@ -1,63 +1,9 @@
 /**
- * Line coverage of the failing and the passing tests from V8 (NODE_V8_COVERAGE), for node:test and mocha
- * projects where it costs two extra test runs in a scratch copy. Lines run by failing tests but not by passing
- * ones rank highest; lines the failing tests never run rank lowest.
+ * Reading V8's coverage files (NODE_V8_COVERAGE): which block ranges of which workspace files ran.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import type { CoverageHints } from '../core/builtin/localise';
-import type { TestRunner } from '../core/ports';
-import type { TestReport, TestSelector } from '../core/types';
-
-export interface CoverageRequest {
-  runner: TestRunner;
-  /** A scratch copy to run in (disposed afterwards). */
-  scratch: () => Promise<{ root: string; dispose(): Promise<void> }>;
-  baseline: TestReport;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-/** Frameworks whose test processes exit normally, so V8 writes its coverage files. */
-const COVERED_FRAMEWORKS = new Set(['node-test', 'mocha']);
-
-/** Where failing and passing tests ran (block level), or undefined when coverage is not cheap here. */
-export async function coverageHints(req: CoverageRequest): Promise<CoverageHints | undefined> {
-  if (!COVERED_FRAMEWORKS.has(req.baseline.framework)) return undefined;
-  // A test that ran out of time would do so again, and a killed process writes no coverage: leave those out.
-  const failing = req.baseline.tests.filter((t) => t.status === 'failed');
-  const passing = req.baseline.tests.filter((t) => t.status === 'passed');
-  if (failing.length === 0) return undefined;
-  const ws = await req.scratch();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-v8cov-'));
-  try {
-    const selectors = (tests: typeof failing): TestSelector[] => tests.map((t) => ({ file: t.file, name: t.name }));
-    const failDir = path.join(tmp, 'failing');
-    const passDir = path.join(tmp, 'passing');
-    await req.runner.run({ root: ws.root, only: selectors(failing), timeoutMs: req.timeoutMs, signal: req.signal, env: { NODE_V8_COVERAGE: failDir } });
-    const failed = blocksRun(failDir, ws.root);
-    let passed = new Map<string, V8Range[]>();
-    if (passing.length > 0 && !req.signal?.aborted) {
-      await req.runner.run({ root: ws.root, only: selectors(passing), timeoutMs: req.timeoutMs, signal: req.signal, env: { NODE_V8_COVERAGE: passDir } });
-      passed = blocksRun(passDir, ws.root);
-    }
-    if (failed.size === 0) return undefined;
-    return {
-      at(file: string, offset: number): number | undefined {
-        const f = failed.get(file);
-        if (!f) return undefined;
-        if (!ran(f, offset)) return 0;
-        const p = passed.get(file);
-        return p && ran(p, offset) ? 0.5 : 1;
-      },
-    };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    await ws.dispose().catch(() => undefined);
-  }
-}
 
 interface V8Range { startOffset: number; endOffset: number; count: number }
 interface V8Script { url: string; functions: { ranges: V8Range[] }[] }
@@ -94,7 +40,7 @@ export function blocksRun(dir: string, root: string): Map<string, V8Range[]> {
 }
 
 /** True when some process ran the code at `offset` (the innermost range of each process decides). */
-function ran(ranges: V8Range[], offset: number): boolean {
+export function ran(ranges: V8Range[], offset: number): boolean {
   // Ranges from several processes are merged: any innermost range with a count means it ran somewhere.
   let innermostSize = -1;
   for (const r of ranges) {

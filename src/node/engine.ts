@@ -259,15 +259,7 @@ async function providerParts(provider: ProviderConfig, env: BuiltinEnv): Promise
 }
 
 function builtinRepairEnv(env: BuiltinEnv, source: 'builtin' | 'hybrid') {
-  return {
-    runner: env.runner, timeoutMs: env.options.testTimeoutMs,
-    concurrency: env.options.concurrency, source,
-    // Coverage runs happen in a scratch copy of their own, never in the user's folder.
-    coverageRoot: async () => {
-      const ws = await env.scratch.create();
-      return { root: ws.root, dispose: () => ws.dispose() };
-    },
-  };
+  return { concurrency: env.options.concurrency, source };
 }
 
 function modelParts(actor: ChatModel, critic: ChatModel, syntax: SyntaxParser): Pick<ProviderParts, 'proposer' | 'critic'> {

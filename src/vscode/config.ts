@@ -47,6 +47,7 @@ export function readSettings(folder?: vscode.Uri): ReflectSettings {
     testTimeoutMs: int('testTimeoutSeconds', DEFAULT_LOOP_OPTIONS.testTimeoutMs / 1000, 1, 86_400) * 1000,
     candidateTimeoutFactor: int('candidateTimeoutFactor', DEFAULT_LOOP_OPTIONS.candidateTimeoutFactor, 0, 100),
     allowTestEdits: c.get<boolean>('allowTestEdits', false) === true,
+    coverage: c.get<boolean>('coverage', true) !== false,
     maxTokens: int('maxTokens', 0, 0, Number.MAX_SAFE_INTEGER),
     maxDurationMs: int('maxDurationSeconds', 0, 0, 86_400) * 1000,
   };

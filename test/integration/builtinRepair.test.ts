@@ -4,10 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_LOOP_OPTIONS, LoopEvent, LoopOptions, RunResult } from '../../src/core/types';
-import { coverageHints } from '../../src/node/coverage';
 import { runEngine } from '../../src/node/engine';
-import { createScratchProvider } from '../../src/node/scratchWorkspace';
-import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
 import { copyFixture, fixturePath, removeFixtureCopy } from '../support/fixtures';
 
 /** The built-in engine through the same runEngine as `reflect fix`: real node:test runs in scratch copies. */
@@ -82,31 +79,5 @@ describe('the built-in repair engine on real projects', function () {
     assert.strictEqual(endless.candidate.status, 'failed');
     const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('reflect-endless'));
     assert.deepStrictEqual(left, []);
-  });
-
-  it('tells code only failing tests run from shared code and from code they never run (V8 block coverage)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cov-'));
-    dirs.push(dir);
-    fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "cov", "private": true, "scripts": { "test": "node --test" } }\n');
-    const source = 'function sign(x) {\n  if (x < 0) return 1;\n  if (x === 0) return 0;\n  return 1;\n}\nmodule.exports = { sign };\n';
-    fs.writeFileSync(path.join(dir, 'sign.js'), source);
-    fs.writeFileSync(path.join(dir, 'sign.test.js'), [
-      "const { test } = require('node:test');",
-      "const assert = require('node:assert');",
-      "const { sign } = require('./sign');",
-      "test('negative', () => { assert.strictEqual(sign(-5), -1); });",
-      "test('positive', () => { assert.strictEqual(sign(5), 1); });",
-      '',
-    ].join('\n'));
-    const runner = await createTestRunner(dir);
-    const baseline = await runner.run({ root: dir, timeoutMs: 60_000 });
-    assert.deepStrictEqual(baseline.summary, { passed: 1, failed: 1, skipped: 0 });
-    const scratch = createScratchProvider(dir);
-    const hints = await coverageHints({ runner, scratch: () => scratch.create(), baseline, timeoutMs: 60_000 });
-    assert.ok(hints);
-    assert.strictEqual(hints.at('sign.js', source.indexOf('return 1;')), 1);
-    assert.strictEqual(hints.at('sign.js', source.indexOf('x < 0')), 0.5);
-    assert.strictEqual(hints.at('sign.js', source.indexOf('x === 0')), 0);
-    assert.strictEqual(hints.at('other.js', 0), undefined);
   });
 });

@@ -2,24 +2,18 @@
  * Fault localisation: which lines of which source files are worth mutating, and how much. Evidence, strongest
  * first: stack frames of the failing tests in source files, the code units the tests reach through the call graph
  * (the same ranking the model's context uses: functions, methods and module-level tables one to several calls
- * below the test, in any file or workspace package), the functions the tests call by name, and optional line
- * coverage (lines run by failing tests but not by passing ones). Files are ranked by this evidence, never by name.
+ * below the test, in any file or workspace package), the functions the tests call by name, and the baseline's
+ * coverage when it was measured (spectrum.ts: Ochiai per line, the same scores the model's context is ranked by),
+ * which also adds code the failing tests ran that the calls followed did not reach. Files are ranked by this
+ * evidence, never by name.
  */
-import { createFileLoader, createModuleResolver, unitsReachedBy } from '../testReach';
+import { coverageFactor, type LineScores } from '../spectrum';
+import { createFileLoader, createModuleResolver, unitsReachedBy, unitsRunByFailingTests } from '../testReach';
 import type { LanguageId, SourceFiles, SyntaxNode, SyntaxParser } from '../ports';
 import type { TestResult } from '../types';
 
 /** file → 1-based line → suspicion in (0, ∞); lines absent are not worth touching. */
 export type Suspicion = Map<string, Map<number, number>>;
-
-/**
- * Optional coverage evidence at the finest grain V8 gives (blocks, not lines): for an offset of a file, 1 when
- * only failing tests ran it, 0.5 when passing tests ran it too, 0 when no failing test ran it; undefined when
- * unknown.
- */
-export interface CoverageHints {
-  at(file: string, offset: number): number | undefined;
-}
 
 /** A function definition found in a source file (1-based inclusive lines). */
 interface FunctionSpan {
@@ -37,6 +31,8 @@ export interface LocaliseInput {
   isTestFile(path: string): boolean;
   /** Source files larger than this many characters are never parsed (default 200k). */
   maxFileChars?: number;
+  /** Ochiai scores from the baseline's coverage, when it was measured. */
+  coverage?: LineScores;
 }
 
 /** Ranks source lines by suspicion. Pure apart from reading through the SourceFiles and SyntaxParser ports. */
@@ -112,9 +108,20 @@ export async function localiseFaults(input: LocaliseInput): Promise<Suspicion> {
     if (!indirect.has(s.name) || called.has(s.name)) continue;
     for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.35);
   }
+  if (input.coverage) {
+    // Code the failing tests ran that no call followed reaches, as strong as a unit two calls down when only they ran it.
+    const known = new Set(units.map((u) => `${u.file.path}:${u.def.startRow}`));
+    for (const { unit, suspicion: s } of await unitsRunByFailingTests(input.coverage, load, input.isTestFile, known)) {
+      for (let l = unit.def.startRow + 1; l <= unit.def.endRow + 1; l++) bump(unit.file.path, l, 0.55 * s);
+    }
+  }
   if (suspicion.size === 0) {
     // Nothing points anywhere: every function of the (few) source files, weakly.
     for (const s of spans.slice(0, 40)) for (let l = s.first; l <= s.last; l++) bump(s.file, l, 0.2);
+  }
+  // Line by line: what only failing tests ran keeps its weight, what no failing test ran drops to a quarter.
+  if (input.coverage) {
+    for (const [file, lines] of suspicion) for (const [line, w] of lines) lines.set(line, w * coverageFactor(input.coverage.at(file, line)));
   }
   return suspicion;
 }

@@ -6,7 +6,8 @@
 import type { Proposal, ProposalRequest, Proposer } from '../ports';
 import type { Candidate } from '../types';
 import { generateMutations } from './generate';
-import { localiseFaults, type CoverageHints, type Suspicion } from './localise';
+import { ochiaiScores } from '../spectrum';
+import { localiseFaults, type Suspicion } from './localise';
 import { applyEdits, describeMutation, type Mutation, OPERATOR_LABELS } from './mutation';
 
 /** How much the built-in engine tries per round. */
@@ -20,8 +21,6 @@ export interface BuiltinBudget {
 export interface BuiltinProposerOptions extends BuiltinBudget {
   /** How many candidates the loop tests at once (for the time estimate; default 2). */
   concurrency?: number;
-  /** Line coverage of the failing and passing tests, when it is cheap to get (Node projects). */
-  coverage?: (request: ProposalRequest) => Promise<CoverageHints | undefined>;
   /** 'hybrid' when the pass runs ahead of a model. */
   source?: 'builtin' | 'hybrid';
   /** How many improved candidates seed second-order mutations per round (default 2). */
@@ -51,7 +50,7 @@ export function createBuiltinProposer(options: BuiltinProposerOptions = {}): Pro
   return {
     name: 'builtin',
     async propose(request: ProposalRequest): Promise<Proposal[]> {
-      if (!state || request.round === 1) state = await initialState(request, options);
+      if (!state || request.round === 1) state = await initialState(request);
       const budget = roundBudget(request, options);
       const proposals: Proposal[] = [];
       const secondOrder = await secondOrderProposals(request, state, options, Math.ceil(budget / 2));
@@ -75,15 +74,10 @@ export function createBuiltinProposer(options: BuiltinProposerOptions = {}): Pro
   };
 }
 
-async function initialState(request: ProposalRequest, options: BuiltinProposerOptions): Promise<SearchState> {
-  let coverage: CoverageHints | undefined;
-  try {
-    coverage = options.coverage ? await options.coverage(request) : undefined;
-  } catch {
-    coverage = undefined; // Coverage only sharpens the ranking; without it the search still works.
-  }
+async function initialState(request: ProposalRequest): Promise<SearchState> {
   const suspicion = await localiseFaults({
     failures: request.failures, files: request.files, syntax: request.syntax, isTestFile: request.isTestFile,
+    coverage: ochiaiScores(request.baseline.coverage),
   });
   const files = new Map<string, FileState>();
   const ranked: Mutation[] = [];
@@ -96,8 +90,6 @@ async function initialState(request: ProposalRequest, options: BuiltinProposerOp
       hadError: root.hasError,
     }));
     files.set(path, { language, original, hadError });
-    // Coverage sharpens the ranking: code only failing tests run goes up, code they never run goes down.
-    if (coverage) for (const m of mutations) m.score *= 0.25 + (coverage.at(path, m.start) ?? 0.75);
     ranked.push(...mutations);
   }
   ranked.sort((a, b) => b.score - a.score || a.line - b.line || a.start - b.start);

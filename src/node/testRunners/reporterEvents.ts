@@ -4,7 +4,7 @@
  */
 import { matchTestName } from '../../core/testSelectors';
 import type { SourceLocation, TestFailure, TestResult, TestSelector } from '../../core/types';
-import { framesFromPythonTraceback, framesFromV8Stack, messageOfV8Stack, WorkspacePaths } from './stackFrames';
+import { framesFromPythonTraceback, framesFromV8Stack, messageOfV8Stack, sourceMappedStack, WorkspacePaths } from './stackFrames';
 
 /** An error as a reporter saw it. `frames` (outermost-first file/line pairs) is given by Python reporters. */
 export interface RawError {
@@ -110,19 +110,24 @@ export function resultsFromEvents(events: ReporterEvent[], root: string, stackKi
   return { results: [...byId.values()], unfinished };
 }
 
-/** Builds the failure evidence: message, expected/actual, stack, frames in workspace files, location. */
+/**
+ * Builds the failure evidence: message, expected/actual, stack, frames in workspace files, location. Positions in
+ * built files with source maps name their sources (frames, location and the stack's text alike).
+ */
 export function toFailure(error: RawError, paths: WorkspacePaths, stackKind: 'v8' | 'python'): TestFailure {
   const frames = stackKind === 'python' ? framesFromPythonTraceback(error.stack, paths) : framesFromV8Stack(error.stack, paths);
   let location: SourceLocation | undefined = frames[0] && { file: frames[0].file, line: frames[0].line };
   if (error.location) {
     const file = paths.relative(error.location.file);
-    if (file) location = { file, line: error.location.line };
+    const original = file && stackKind === 'v8' ? paths.original(file, error.location.line) : undefined;
+    if (file) location = original ? { file: original.file, line: original.line } : { file, line: error.location.line };
   }
+  const stack = error.stack && stackKind === 'v8' ? sourceMappedStack(error.stack, paths) : error.stack;
   return {
     message: error.message || (error.stack && stackKind === 'v8' ? messageOfV8Stack(error.stack) : ''),
     ...(error.expected !== undefined ? { expected: error.expected } : {}),
     ...(error.actual !== undefined ? { actual: error.actual } : {}),
-    ...(error.stack ? { stack: error.stack } : {}),
+    ...(stack ? { stack } : {}),
     ...(location ? { location } : {}),
     frames: frames.map((f) => ({ file: f.file, line: f.line })),
   };

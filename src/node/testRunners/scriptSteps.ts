@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { TestRunRequest } from '../../core/ports';
 import type { TestSelector } from '../../core/types';
 import { runProcess } from '../processTree';
+import { loadSourceMap } from './sourceMaps';
 
 /** The first step that failed, as one line for a person; undefined when every step succeeded. */
 export async function runScriptSteps(steps: string[], root: string, request: TestRunRequest, env: Record<string, string>, timeoutMs: number): Promise<string | undefined> {
@@ -44,20 +45,18 @@ function lastLine(text: string): string {
 }
 
 /**
- * The source a built file was compiled from, by its `.map` (one source), workspace-relative; undefined when it
- * has none. Reports then name `test/dates.test.ts`, not `dist/test/dates.test.js`.
+ * The source a built file was compiled from, by its source map (one source; found as stackFrames.ts finds maps:
+ * the sourceMappingURL comment, inline or beside it, else `<file>.map`), workspace-relative; undefined when it has
+ * none, or when the source is not a workspace file. Reports then name `test/dates.test.ts`, not
+ * `dist/test/dates.test.js`.
  */
 export function sourceOfBuilt(root: string, rel: string): string | undefined {
-  const abs = path.resolve(root, rel);
-  try {
-    const map = JSON.parse(fs.readFileSync(`${abs}.map`, 'utf8')) as { sources?: string[]; sourceRoot?: string };
-    if (!map.sources || map.sources.length !== 1) return undefined;
-    const source = path.resolve(path.dirname(abs), map.sourceRoot ?? '', map.sources[0]);
-    const out = path.relative(root, source).split(path.sep).join('/');
-    return out.startsWith('..') || !fs.existsSync(source) ? undefined : out;
-  } catch {
-    return undefined;
-  }
+  const loaded = loadSourceMap(path.resolve(root, rel));
+  const source = loaded?.sources.length === 1 ? loaded.sources[0] : undefined;
+  if (!source) return undefined;
+  const out = path.relative(root, source).split(path.sep).join('/');
+  const outside = out.startsWith('..') || path.isAbsolute(out) || out.split('/').includes('node_modules');
+  return outside || !fs.existsSync(source) ? undefined : out;
 }
 
 /** Selectors naming a source whose built file is under one of `dirs` name that built file instead. */
