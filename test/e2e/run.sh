@@ -103,7 +103,13 @@ run_pass() {
       ;;
     tests)
       start_server "$HERE/settings.json" --disable-workspace-trust
-      node "$HERE/run-ext-tests.js" "$BASE" "$(workspace_copy range)" "$EXT_DIR" "$EXT_DIR/out/test/integration-vscode" || rc=$?
+      # Reflect and, beside it, a test-only chat model provider (test/e2e/scripted-lm-provider, whose replies the LM
+      # API tests script). The web workbench takes one extensionDevelopmentPath; a folder without a package.json is
+      # scanned as a folder of extensions, so both are linked into one.
+      mkdir "$WORK/dev-extensions"
+      ln -s "$EXT_DIR" "$WORK/dev-extensions/reflect"
+      ln -s "$HERE/scripted-lm-provider" "$WORK/dev-extensions/scripted-lm-provider"
+      node "$HERE/run-ext-tests.js" "$BASE" "$(workspace_copy range)" "$WORK/dev-extensions" "$EXT_DIR/out/test/integration-vscode" || rc=$?
       ;;
     restricted)
       # Workspace Trust on, the folder never trusted: the extension (untrustedWorkspaces: limited) runs restricted

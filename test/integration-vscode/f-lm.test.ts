@@ -14,14 +14,15 @@ function scriptedModel(pieces: string[], options: { failWith?: Error; waitForCan
     async sendRequest(messages: vscode.LanguageModelChatMessage[], opts?: vscode.LanguageModelChatRequestOptions, token?: vscode.CancellationToken) {
       sent.push({ messages, justification: opts?.justification, token });
       if (options.failWith) throw options.failWith;
-      async function* text() {
+      async function* parts() {
         for (const p of pieces) {
           if (options.waitForCancel) await new Promise<void>((resolve) => token!.onCancellationRequested(() => resolve()));
           if (token?.isCancellationRequested) throw new vscode.CancellationError();
-          yield p;
+          yield new vscode.LanguageModelTextPart(p);
         }
       }
-      return { stream: text(), text: text() };
+      // Like the real response: `stream` carries parts, `text` only the text parts' strings.
+      return { stream: parts(), text: (async function* () { for await (const p of parts()) yield p.value; })() };
     },
     async countTokens(input: string | vscode.LanguageModelChatMessage) {
       const text = typeof input === 'string' ? input : input.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');

@@ -8,7 +8,7 @@ import { localiseFaults } from '../../src/core/builtin/localise';
 import { fixturePath } from '../support/fixtures';
 
 
-// test/fixtures/coverage-dispatch: renderCell loads its formatter by a computed path, which no call graph follows.
+// test/fixtures/multifile-bugs/js-formatter-registry: renderCell loads its formatter by a computed path, which no call graph follows.
 // The spectrum is what a per-test coverage run of its three tests gives (lines that ran, per test).
 const RENDER = [2, 5, 7, 8, 9, 10, 14, 15, 16, 19];
 const spectrum: CoverageSpectrum = {
@@ -50,7 +50,7 @@ describe('spectrum-based suspicion (Ochiai)', () => {
   });
 
   it('brings code the failing test ran but no call followed reaches into the model context', async () => {
-    const root = fixturePath('coverage-dispatch');
+    const root = fixturePath('multifile-bugs/js-formatter-registry/project');
     const files = createSourceFiles(root);
     const syntax = createSyntaxParser();
     const isTestFile = (p: string) => p.startsWith('test/');
@@ -66,7 +66,7 @@ describe('spectrum-based suspicion (Ochiai)', () => {
   });
 
   it('ranks the built-in engine\'s lines by the same scores', async () => {
-    const root = fixturePath('coverage-dispatch');
+    const root = fixturePath('multifile-bugs/js-formatter-registry/project');
     const input = { failures: [failure], files: createSourceFiles(root), syntax: createSyntaxParser(), isTestFile: (p: string) => p.startsWith('test/') };
     // Without coverage, every formatter's `format` is only a name renderCell calls: all three weigh the same.
     const without = await localiseFaults(input);

@@ -3,6 +3,7 @@
  * files named on the command line, so a targeted run cannot be expressed with arguments alone; instead our
  * reporter, which mocha builds after loading every file and before running any, prunes the loaded suite tree
  * down to the selected tests. Mocha's own timeout is off so our run timeout is what stops an endless test.
+ * Coverage: NODE_V8_COVERAGE; the test files share a process, so lines are attributed to the whole run.
  */
 import * as path from 'path';
 import type { ProcessResult } from '../processTree';
@@ -11,6 +12,7 @@ import { resultsFromEvents } from './reporterEvents';
 import { displayCommand, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
 import { TestSetupError } from './testSetupError';
+import { v8Spectrum } from './v8Coverage';
 
 const MOCHA_REPORTER = `${REPORTER_PRELUDE}
 const only = process.env.REFLECT_ONLY ? JSON.parse(process.env.REFLECT_ONLY) : null;
@@ -65,7 +67,7 @@ export const mochaAdapter: FrameworkAdapter = {
     const reporter = writeReporter(ctx, 'reflect-mocha-reporter.cjs', MOCHA_REPORTER);
     // -C (no colours) is spelt the same in every mocha version, unlike --no-color(s).
     const args = [bin, '--reporter', reporter, '--timeout', '0', '-C'];
-    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
+    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(ctx.coverageDir ? { NODE_V8_COVERAGE: ctx.coverageDir } : {}) };
     const files = selectedFiles(ctx.only);
     if (files.length > 0) {
       // Parallel mode runs suites in workers the reporter cannot prune.
@@ -77,5 +79,8 @@ export const mochaAdapter: FrameworkAdapter = {
   },
   collect(ctx: RunContext, _proc: ProcessResult) {
     return resultsFromEvents(readEvents(ctx), ctx.root, 'v8');
+  },
+  coverage(ctx: RunContext, tests) {
+    return v8Spectrum(ctx.coverageDir!, ctx.root, tests);
   },
 };

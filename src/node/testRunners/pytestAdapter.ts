@@ -5,8 +5,11 @@
  * No cache folder, no bytecode files: the workspace is left as it was. Targeted runs use pytest node ids.
  */
 import * as path from 'path';
+import type { TestResult } from '../../core/types';
 import type { ProcessResult } from '../processTree';
 import { findPython, SYSTEM_PYTHON } from './binaries';
+import { readPytestCoverage } from './pytestCoverage';
+import { PYTEST_COVERAGE_MODULE, PYTEST_COVERAGE_PLUGIN } from './pytestCoveragePlugin';
 import { editableSourceFolders } from './pythonPaths';
 import { ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, readEvents, selectedFiles, writeReporter } from './reporterShared';
@@ -111,6 +114,9 @@ export const pytestAdapter: FrameworkAdapter = {
   collect(ctx: RunContext, _proc: ProcessResult) {
     return resultsFromEvents(readEvents(ctx).map(withAssertOperands), ctx.root, 'python');
   },
+  coverage(ctx: RunContext, tests: TestResult[]) {
+    return readPytestCoverage(ctx.coverageDir as string, ctx.root, tests);
+  },
 };
 
 function invocation(ctx: RunContext, python: string): Invocation {
@@ -126,9 +132,17 @@ function invocation(ctx: RunContext, python: string): Invocation {
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
   };
+  if (ctx.coverageDir) {
+    // Only when asked: without coverage the command line and environment are what they always were.
+    writeReporter(ctx, `${PYTEST_COVERAGE_MODULE}.py`, PYTEST_COVERAGE_PLUGIN);
+    args.splice(args.indexOf('reflect_pytest_plugin') + 1, 0, '-p', PYTEST_COVERAGE_MODULE);
+    env.REFLECT_COVERAGE_DIR = ctx.coverageDir;
+    env.REFLECT_COVERAGE_ROOT = ctx.root;
+  }
   if (ctx.only && ctx.only.length > 0) env.REFLECT_ONLY = JSON.stringify(ctx.only.map((s) => ({ file: path.resolve(ctx.root, s.file), name: s.name })));
   // Our plugin is an implementation detail; the command shown is the one a person would type.
-  const shown = args.filter((a, i) => a !== 'reflect_pytest_plugin' && !(a === '-p' && args[i + 1] === 'reflect_pytest_plugin'));
+  const ours = new Set(['reflect_pytest_plugin', PYTEST_COVERAGE_MODULE]);
+  const shown = args.filter((a, i) => !ours.has(a) && !(a === '-p' && ours.has(args[i + 1])));
   return { command: python, args, env, display: displayCommand([python, ...shown]) };
 }
 

@@ -1,0 +1,274 @@
+/**
+ * Reflect's pytest coverage plugin (Python source), loaded like the reporter plugin: written into the run's temp
+ * dir and named with `-p` only when the run measures coverage. It records, per test, which workspace lines the
+ * test's setup, call and teardown ran; the lines run while a test file is imported (collection) and outside any
+ * test are kept apart, so the reader can attribute module-level code (tables, constants, def lines) to the tests
+ * that use it. Standard library only; coverage.py measures instead when the test's Python can import it.
+ */
+
+/** Module name of the plugin (written as `<name>.py` into the run's temp dir, which is on PYTHONPATH). */
+export const PYTEST_COVERAGE_MODULE = 'reflect_pytest_coverage';
+
+/**
+ * The plugin. Environment: REFLECT_COVERAGE_DIR (where it writes `pytest-<pid>.json` at the end of the session),
+ * REFLECT_COVERAGE_ROOT (the workspace root), REFLECT_COVERAGE_TRACER=stdlib (never coverage.py).
+ * Output: `{ source, root, tests: {nodeid: {file: lines}}, collected: {module nodeid: {file: lines}},
+ * outside: {file: lines}, note? }` with workspace-relative '/' paths.
+ */
+export const PYTEST_COVERAGE_PLUGIN = `
+"""Reflect's pytest coverage: the workspace lines each test ran (its setup, call and teardown), written as one
+JSON file per process at the end of the session. coverage.py measures when it is importable (one dynamic context
+per test); otherwise a tracer on the standard library: sys.monitoring on Python 3.12+, sys.settrace before.
+Only files under the workspace root that are not tests, virtualenvs or installed packages are traced at all."""
+import json
+import os
+import sys
+import threading
+
+import pytest
+
+_DIR = os.environ.get("REFLECT_COVERAGE_DIR")
+_ROOT = os.path.abspath(os.environ.get("REFLECT_COVERAGE_ROOT") or os.getcwd())
+_ROOTS = tuple(sorted({os.path.join(_ROOT, ""), os.path.join(os.path.realpath(_ROOT), "")}))
+# Folders whose files are never the project's own code (dependencies, virtualenvs, caches).
+_NOT_OURS = {"site-packages", "dist-packages", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".git"}
+# The rule of src/core/testFiles.ts (isTestFile), in Python.
+_TEST_DIRS = {"test", "tests", "__tests__", "spec", "__test__"}
+_OUTSIDE = ""  # the bucket of lines run outside any test (imports, collection)
+
+
+def _is_test(parts):
+    name = parts[-1]
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or name.endswith((".test.py", ".spec.py")) or any(p in _TEST_DIRS for p in parts[:-1]))
+
+
+def _under_root(path):
+    for root in _ROOTS:
+        if path.startswith(root):
+            return path[len(root):]
+    return None
+
+
+def workspace_file(filename):
+    """The workspace-relative '/' path of a Python file that is the project's own code, else None."""
+    if not filename.endswith(".py"):
+        return None
+    path = os.path.abspath(filename)
+    rel = _under_root(path)
+    if rel is None:
+        rel = _under_root(os.path.realpath(path))
+    if rel is None:
+        return None
+    parts = rel.split(os.sep)
+    if any(p in _NOT_OURS for p in parts[:-1]) or _is_test(parts):
+        return None
+    return "/".join(parts)
+
+
+class _SettraceTracer:
+    """sys.settrace (and threading.settrace): the global function only answers 'call' events, and hands a line
+    tracer to frames of workspace files only, so other code runs without line events."""
+    source = "reflect pytest tracer (sys.settrace)"
+
+    def __init__(self):
+        self.buckets = {}
+        self.hits = self.buckets.setdefault(_OUTSIDE, set())
+        self._files = {}
+
+    def start(self):
+        files, relative = self._files, workspace_file
+
+        def line(frame, event, arg):
+            if event == "line":
+                self.hits.add((frame.f_code.co_filename, frame.f_lineno))
+            return line
+
+        def call(frame, event, arg):
+            filename = frame.f_code.co_filename
+            rel = files.get(filename, 0)
+            if rel == 0:
+                rel = files[filename] = relative(filename)
+            if rel is None:
+                return None
+            # The 'call' event's own line is the def line, which ran when the module was imported.
+            return line
+
+        self._call = call
+        threading.settrace(call)
+        sys.settrace(call)
+
+    def switch(self, label):
+        self.hits = self.buckets.setdefault(label, set())
+
+    def stop(self):
+        note = None if sys.gettrace() is self._call else "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
+        sys.settrace(None)
+        threading.settrace(None)
+        out = {}
+        for label, hits in self.buckets.items():
+            lines = out.setdefault(label, {})
+            for filename, lineno in hits:
+                rel = self._files.get(filename)
+                if rel:
+                    lines.setdefault(rel, set()).add(lineno)
+        return out, note
+
+
+class _MonitoringTracer:
+    """sys.monitoring (PEP 669, Python 3.12+): a code object of a workspace file gets LINE events, every other one is
+    disabled at its first start; each line reports once per test and is then disabled until the next test."""
+    source = "reflect pytest tracer (sys.monitoring)"
+
+    def __init__(self):
+        self.buckets = {}
+        self.hits = self.buckets.setdefault(_OUTSIDE, set())
+        self._files = {}
+        self._tool = None
+
+    def start(self):
+        mon = sys.monitoring
+        tool = next((t for t in (mon.COVERAGE_ID, 4, 5) if mon.get_tool(t) is None), None)
+        if tool is None:
+            raise RuntimeError("no free sys.monitoring tool id")
+        mon.use_tool_id(tool, "reflect")
+        self._tool = tool
+        files, relative, DISABLE, events = self._files, workspace_file, mon.DISABLE, mon.events
+
+        def started(code, offset):
+            filename = code.co_filename
+            rel = files.get(filename, 0)
+            if rel == 0:
+                rel = files[filename] = relative(filename)
+            if rel is not None:
+                mon.set_local_events(tool, code, events.LINE)
+            return DISABLE
+
+        def line(code, lineno):
+            self.hits.add((code.co_filename, lineno))
+            return DISABLE
+
+        mon.register_callback(tool, events.PY_START, started)
+        mon.register_callback(tool, events.LINE, line)
+        mon.set_events(tool, events.PY_START)
+
+    def switch(self, label):
+        self.hits = self.buckets.setdefault(label, set())
+        # Lines disabled in the last test report again in this one.
+        sys.monitoring.restart_events()
+
+    def stop(self):
+        mon = sys.monitoring
+        mon.set_events(self._tool, 0)
+        mon.register_callback(self._tool, mon.events.PY_START, None)
+        mon.register_callback(self._tool, mon.events.LINE, None)
+        mon.free_tool_id(self._tool)
+        out = {}
+        for label, hits in self.buckets.items():
+            lines = out.setdefault(label, {})
+            for filename, lineno in hits:
+                rel = self._files.get(filename)
+                if rel:
+                    lines.setdefault(rel, set()).add(lineno)
+        return out, None
+
+
+class _CoverageDotPy:
+    """coverage.py, when the test's Python has it: its C tracer, one dynamic context per test, data kept in memory."""
+
+    def __init__(self, coverage):
+        self.source = "coverage.py %s (a dynamic context per test)" % coverage.__version__
+        omit = [os.path.join(r, "*", d, "*") for r in _ROOTS for d in sorted(_NOT_OURS)]
+        self._cov = coverage.Coverage(data_file=None, config_file=False, include=[os.path.join(r, "*") for r in _ROOTS], omit=omit)
+
+    def start(self):
+        self._cov.start()
+
+    def switch(self, label):
+        self._cov.switch_context(label)
+
+    def stop(self):
+        self._cov.stop()
+        data = self._cov.get_data()
+        out = {}
+        for filename in data.measured_files():
+            rel = workspace_file(filename)
+            if rel is None:
+                continue
+            for lineno, labels in data.contexts_by_lineno(filename).items():
+                for label in labels:
+                    out.setdefault(label, {}).setdefault(rel, set()).add(lineno)
+        return out, None
+
+
+def _measurer():
+    if os.environ.get("REFLECT_COVERAGE_TRACER") != "stdlib":
+        try:
+            import coverage
+            return _CoverageDotPy(coverage)
+        except Exception:
+            pass
+    if sys.version_info >= (3, 12):
+        return _MonitoringTracer()
+    return _SettraceTracer()
+
+
+_MEASURER = None
+if _DIR:
+    _MEASURER = _measurer()
+    _MEASURER.start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if _MEASURER is None:
+        yield
+        return
+    _MEASURER.switch("test:" + item.nodeid)
+    try:
+        yield
+    finally:
+        _MEASURER.switch(_OUTSIDE)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    # Lines a test file's import runs: what a file that fails to load ran before it failed.
+    if _MEASURER is None or not isinstance(collector, pytest.Module):
+        yield
+        return
+    _MEASURER.switch("collect:" + collector.nodeid)
+    try:
+        yield
+    finally:
+        _MEASURER.switch(_OUTSIDE)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    global _MEASURER
+    if _MEASURER is None:
+        return
+    measurer, _MEASURER = _MEASURER, None
+    buckets, note = measurer.stop()
+    result = {"source": measurer.source, "root": _ROOT, "tests": {}, "collected": {}, "outside": {}}
+    if note:
+        result["note"] = note
+    for label, files in buckets.items():
+        lines = {rel: sorted(numbers) for rel, numbers in files.items()}
+        if label.startswith("test:"):
+            result["tests"][label[5:]] = lines
+        elif label.startswith("collect:"):
+            result["collected"][label[8:]] = lines
+        elif lines:
+            result["outside"] = _merge(result["outside"], lines)
+    with open(os.path.join(_DIR, "pytest-%d.json" % os.getpid()), "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def _merge(a, b):
+    out = {rel: set(lines) for rel, lines in a.items()}
+    for rel, lines in b.items():
+        out.setdefault(rel, set()).update(lines)
+    return {rel: sorted(lines) for rel, lines in out.items()}
+`;

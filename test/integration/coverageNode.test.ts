@@ -1,0 +1,153 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { TestReport } from '../../src/core/types';
+import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
+import { mochaAdapter } from '../../src/node/testRunners/mochaAdapter';
+import { nodeTestAdapter } from '../../src/node/testRunners/nodeTestAdapter';
+import type { RunContext } from '../../src/node/testRunners/runWithAdapter';
+import { copyBugProject, listBugProjects } from '../support/multifileBugs';
+import { installSetup } from '../support/setups';
+
+/**
+ * Coverage of node:test and mocha runs (NODE_V8_COVERAGE), measured by the real frameworks on projects of the
+ * multi-file bug set whose bug sits one or two calls below the test, in another file.
+ */
+
+const project = (id: string) => listBugProjects().find((p) => p.id === id)!;
+
+/** Every file under `dir` (node_modules left out) with its content: what a run must leave as it was. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A command with its run's temporary folder (a new one each run) named alike. */
+const withoutRunDir = (command: string) => command.replace(/reflect-run-\w+/g, 'reflect-run-X');
+
+/** Every file a spectrum names. */
+const filesOf = (report: TestReport) => [...new Set(report.coverage!.entries.flatMap((e) => Object.keys(e.lines)))].sort();
+
+describe('coverage of node:test and mocha runs', function () {
+  this.timeout(120_000);
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('node:test: one entry per test file; the buggy helper two calls below is in the failing file\'s entry only', async () => {
+    dir = copyBugProject(project('js-invoice-rounding'));
+    // A second, passing test file that reaches another function of the same helper file.
+    fs.writeFileSync(path.join(dir, 'test', 'format.test.js'), [
+      "const test = require('node:test');",
+      "const assert = require('node:assert');",
+      "const { formatDollars } = require('../src/util/money');",
+      '',
+      "test('formats thousands', () => assert.strictEqual(formatDollars(1234.5), '$1,234.50'));",
+      '',
+    ].join('\n'));
+    const before = snapshot(dir);
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, coverage: true });
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        // formatDollars (money.js 7-9) ran only for the passing file; the module's export (11) for both.
+        { label: 'test/format.test.js', failed: false, lines: { 'src/util/money.js': [7, 8, 9, 11] } },
+        {
+          label: 'test/invoice.test.js', failed: true, lines: {
+            'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': [2, 3, 4, 11],
+          },
+        },
+      ],
+    });
+    assert.deepStrictEqual(snapshot(dir), before, 'nothing written inside the workspace');
+    const plain = await runner.run({ root: dir });
+    assert.strictEqual(plain.coverage, undefined);
+    assert.strictEqual(withoutRunDir(plain.command), withoutRunDir(report.command));
+    assert.deepStrictEqual(snapshot(dir), before);
+  });
+
+  it('node:test, one file run directly: that file\'s entry; a workspace package reached through node_modules counts', async () => {
+    dir = copyBugProject(project('js-workspace-package'));
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, coverage: true, only: [{ file: 'packages/report/test/report.test.js' }] });
+    assert.ok(!report.command.includes(' --test '), report.command);
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
+        label: 'packages/report/test/report.test.js', failed: true, lines: {
+          'packages/format/src/index.js': [1, 2, 4], 'packages/format/src/pad.js': [2, 3, 4, 6],
+          'packages/format/src/percent.js': [2, 3, 4, 6], 'packages/report/src/report.js': [1, 4, 5, 6, 7, 9],
+        },
+      }],
+    });
+  });
+
+  it('mocha: test files share a process, so one entry for the run; the class method below the test is in it', async () => {
+    dir = copyBugProject(project('js-cart-class'));
+    fs.writeFileSync(path.join(dir, 'test', 'lineItem.test.js'), [
+      "const assert = require('assert');",
+      "const { LineItem } = require('../src/lineItem');",
+      '',
+      "it('keeps its sku', () => assert.strictEqual(new LineItem('pen', 2, 1).sku, 'pen'));",
+      '',
+    ].join('\n'));
+    const before = snapshot(dir);
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, coverage: true });
+    assert.strictEqual(report.framework, 'mocha');
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'run', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
+        label: 'run', failed: true, lines: {
+          'src/cart.js': [1, 3, 4, 5, 6, 8, 9, 10, 11, 14, 15, 16, 17, 19],
+          // LineItem.subtotal (10-13), with the bug on 12.
+          'src/lineItem.js': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16],
+        },
+      }],
+    });
+    assert.deepStrictEqual(filesOf(report).filter((f) => f.includes('node_modules') || f.startsWith('test/')), []);
+    assert.deepStrictEqual(snapshot(dir), before, 'nothing written inside the workspace');
+    const plain = await runner.run({ root: dir });
+    assert.strictEqual(plain.coverage, undefined);
+    assert.strictEqual(withoutRunDir(plain.command), withoutRunDir(report.command));
+  });
+
+  it('a pretest tsc build: the built code\'s coverage is mapped to the TypeScript source lines, never dist/', async function () {
+    this.timeout(180_000);
+    dir = installSetup('pretest-build', ['typescript', '@types/node']);
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, coverage: true });
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)',
+      // dayOf's body (2-7); line 1, its doc comment, is no code.
+      entries: [{ label: 'test/dates.test.ts', failed: true, lines: { 'src/dates.ts': [2, 3, 4, 5, 6, 7] } }],
+    });
+  });
+
+  it('without coverage, both adapters start the framework exactly as before: no NODE_V8_COVERAGE, the same arguments', () => {
+    dir = copyBugProject(project('js-cart-class'));
+    const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cov-args-'));
+    try {
+      for (const adapter of [nodeTestAdapter, mochaAdapter]) {
+        for (const only of [undefined, [{ file: 'test/cart.test.js' }]]) {
+          const ctx: RunContext = { root: dir, tmpDir, eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: 1000, only };
+          const plain = adapter.prepare(ctx);
+          const measured = adapter.prepare({ ...ctx, coverageDir: path.join(tmpDir, 'coverage') });
+          assert.strictEqual(plain.env?.NODE_V8_COVERAGE, undefined);
+          assert.strictEqual(measured.env?.NODE_V8_COVERAGE, path.join(tmpDir, 'coverage'));
+          const { NODE_V8_COVERAGE: _measured, ...rest } = measured.env ?? {};
+          assert.deepStrictEqual({ ...measured, env: Object.keys(rest).length > 0 ? rest : undefined }, { ...plain, env: plain.env });
+        }
+      }
+    } finally {
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    }
+  });
+});

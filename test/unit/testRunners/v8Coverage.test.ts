@@ -1,0 +1,94 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { TestResult } from '../../../src/core/types';
+import { processLines, ProcessLines, spectrumOf, V8CoverageFile } from '../../../src/node/testRunners/v8Coverage';
+
+const MATH = 'function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add };\n';
+const TEST = "const { add } = require('../src/math');\nadd(1, 2);\n";
+
+/** A script's coverage as V8 reports it when all of `source` ran once. */
+const ranWhole = (file: string, source: string) => ({ url: pathToFileURL(file).href, functions: [{ functionName: '', ranges: [{ startOffset: 0, endOffset: source.length, count: 1 }] }] });
+
+const result = (file: string, status: TestResult['status']): TestResult => ({ id: `${file}::t`, file, name: 't', status, durationMs: 1 });
+const lines = (entries: [string, number[]][]): ProcessLines => new Map(entries.map(([f, l]) => [f, new Set(l)]));
+
+describe('V8 coverage files', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-v8cov-unit-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.mkdirSync(path.join(root, 'test'));
+    fs.mkdirSync(path.join(root, 'node_modules', 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'src', 'math.js'), MATH);
+    fs.writeFileSync(path.join(root, 'test', 'math.test.js'), TEST);
+    fs.writeFileSync(path.join(root, 'node_modules', 'lib', 'index.js'), MATH);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('keeps workspace files run as written, with their code lines; never node_modules, files outside, or node: scripts', () => {
+    const coverage: V8CoverageFile = {
+      result: [
+        ranWhole(path.join(root, 'src', 'math.js'), MATH),
+        ranWhole(path.join(root, 'test', 'math.test.js'), TEST),
+        ranWhole(path.join(root, 'node_modules', 'lib', 'index.js'), MATH),
+        ranWhole(path.join(os.tmpdir(), 'elsewhere.js'), MATH),
+        { url: 'node:internal/main', functions: [] },
+      ],
+    };
+    assert.deepStrictEqual(processLines(coverage, root), lines([['src/math.js', [1, 2, 3, 5]], ['test/math.test.js', [1, 2]]]));
+  });
+
+  it('leaves out a file that did not run as written: TypeScript without a map, ranges past its end, a stale or missing map', () => {
+    fs.writeFileSync(path.join(root, 'src', 'typed.ts'), MATH);
+    fs.writeFileSync(path.join(root, 'src', 'built.js'), `${MATH}//# sourceMappingURL=built.js.map\n`);
+    const longer = { url: pathToFileURL(path.join(root, 'src', 'math.js')).href, functions: [{ ranges: [{ startOffset: 0, endOffset: MATH.length + 40, count: 1 }] }] };
+    const coverage: V8CoverageFile = { result: [ranWhole(path.join(root, 'src', 'typed.ts'), MATH), ranWhole(path.join(root, 'src', 'built.js'), MATH), longer] };
+    assert.deepStrictEqual(processLines(coverage, root), new Map());
+  });
+
+  it('maps generated code through the source-map-cache to the original lines; a map whose source changed since is left out', () => {
+    fs.writeFileSync(path.join(root, 'src', 'math.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    const generatedUrl = pathToFileURL(path.join(root, 'dist', 'math.js')).href;
+    const generated = 'export function add(a, b) {\n  return a + b;\n}\n';
+    // Generated line 1 → original line 1, generated line 2 → original line 2, generated line 3 → original line 3.
+    const map = { version: 3, sources: [pathToFileURL(path.join(root, 'src', 'math.ts')).href], mappings: 'AAAA;AACA;AACA', names: [] };
+    const coverage = (sourcesContent?: string[]): V8CoverageFile => ({
+      result: [{ url: generatedUrl, functions: [{ ranges: [{ startOffset: 0, endOffset: generated.length, count: 1 }] }] }],
+      'source-map-cache': { [generatedUrl]: { lineLengths: generated.split('\n').map((l) => l.length), data: { ...map, ...(sourcesContent ? { sourcesContent } : {}) }, url: null } },
+    });
+    assert.deepStrictEqual(processLines(coverage(), root), lines([['src/math.ts', [1, 2, 3]]]));
+    assert.deepStrictEqual(processLines(coverage(['export function add(a, b) { return a - b; }\n']), root), new Map());
+  });
+
+  it('one test file per process: an entry per test file, failed when a test of it failed or timed out; test files left out', () => {
+    const processes = [
+      lines([['test/a.test.js', [1]], ['src/a.js', [3, 1]], ['src/shared.js', [2]]]),
+      lines([['test/b.test.js', [1]], ['src/shared.js', [2, 5]]]),
+      lines([['test/c.test.js', [1]], ['src/c.js', [1]]]),
+      // The `node --test` parent ran no workspace code.
+      lines([]),
+    ];
+    const tests = [result('test/a.test.js', 'passed'), result('test/b.test.js', 'failed'), result('test/c.test.js', 'timedOut'), result('test/a.test.js', 'skipped')];
+    assert.deepStrictEqual(spectrumOf(processes, tests), {
+      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/a.test.js', failed: false, lines: { 'src/a.js': [1, 3], 'src/shared.js': [2] } },
+        { label: 'test/b.test.js', failed: true, lines: { 'src/shared.js': [2, 5] } },
+        { label: 'test/c.test.js', failed: true, lines: { 'src/c.js': [1] } },
+      ],
+    });
+  });
+
+  it('test files sharing a process (or code run by no test file\'s process): one entry for the whole run', () => {
+    const processes = [lines([['test/a.test.js', [1]], ['test/b.test.js', [1]], ['src/a.js', [2]]]), lines([['bin/tool.js', [4]]])];
+    assert.deepStrictEqual(spectrumOf(processes, [result('test/a.test.js', 'passed'), result('test/b.test.js', 'failed')]), {
+      granularity: 'run', source: 'V8 (NODE_V8_COVERAGE)', entries: [{ label: 'run', failed: true, lines: { 'bin/tool.js': [4], 'src/a.js': [2] } }],
+    });
+  });
+
+  it('says so when no process ran workspace code', () => {
+    assert.deepStrictEqual(spectrumOf([lines([])], [result('test/a.test.js', 'passed')]), { note: 'no test process wrote coverage of a workspace file' });
+  });
+});
