@@ -50,6 +50,23 @@ describe('failing frames through source maps (an npm-workspaces package run from
     assert.ok(!failing.failure?.stack?.includes('dist/'), failing.failure?.stack);
   });
 
+  it('maps nothing twice: node --test with --enable-source-maps (a build step) names the same TypeScript lines', async () => {
+    const manifest = JSON.parse(fs.readFileSync(`${dir}/package.json`, 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.test = 'node --test test/';
+    fs.writeFileSync(`${dir}/package.json`, JSON.stringify(manifest));
+    const test = fs.readFileSync(`${dir}/test/checkout.test.js`, 'utf8');
+    fs.writeFileSync(`${dir}/test/checkout.test.js`, `const { describe, it } = require('node:test');\n${test}`);
+    const report = await (await createTestRunner(dir)).run({ root: dir, timeoutMs: 60_000 });
+    assert.strictEqual(report.framework, 'node-test');
+    assert.match(report.command, /--enable-source-maps/);
+    const failing = report.tests.find((t) => t.name === 'checkout > writes a price with two decimals');
+    assert.deepStrictEqual(failing?.failure?.frames, [
+      { file: 'packages/money/src/cents.ts', line: 13 },
+      { file: 'packages/money/src/format.ts', line: 13 },
+      { file: 'test/checkout.test.js', line: 11 },
+    ]);
+  });
+
   it("quotes the TypeScript functions, never the bundle, in the model's first prompt; the fix verifies after a rebuild", async () => {
     // The user has run their tests once: dist/ is built in their folder, where the context reads files.
     await (await createTestRunner(dir)).run({ root: dir, timeoutMs: 60_000 });
