@@ -3,7 +3,8 @@
  * the run through NODE_OPTIONS, starts V8's precise block coverage on an in-process inspector session and cuts it
  * where a test starts and ends: each cut takes the counts since the last one (taking resets them) and appends the
  * workspace's scripts to a file of its own in the coverage folder, labelled with the test that ran them. Code run
- * outside any test (loading the files, hooks between tests) is labelled with none: it ran for every test.
+ * outside any test (loading the files, hooks between tests) is labelled with none: it ran for every test. A Node
+ * process a test starts inherits the test's label (REFLECT_COVERAGE_TEST) for all it runs.
  * NODE_V8_COVERAGE stays set, so Node still writes its source-map-cache at exit (its counts are then the rest).
  *
  * Taking costs one to a few milliseconds a time (V8 walks every function of the process). Once the cuts have cost
@@ -37,7 +38,10 @@ const COVERAGE_PRELOAD = `'use strict';
   const out = path.join(dir, 'reflect-tests-' + process.pid + '-' + threadId + '.jsonl');
   const started = Date.now();
   let spent = 0;
-  let current = null;
+  // A process a test started (a CLI the test runs) belongs to that test, as its parent said when starting it.
+  let inherited = null;
+  try { inherited = JSON.parse(process.env.REFLECT_COVERAGE_TEST || 'null'); } catch {}
+  let current = inherited;
   let stopped = false;
   function cut(next) {
     if (stopped) return;
@@ -45,7 +49,9 @@ const COVERAGE_PRELOAD = `'use strict';
     const taken = post('Profiler.takePreciseCoverage');
     const result = taken ? taken.result.filter((s) => s.url.startsWith(prefix) && !s.url.includes('/node_modules/')) : [];
     if (result.length > 0) fs.appendFileSync(out, JSON.stringify({ test: current, result }) + '\\n');
-    current = next;
+    current = next || inherited;
+    if (current) process.env.REFLECT_COVERAGE_TEST = JSON.stringify(current);
+    else delete process.env.REFLECT_COVERAGE_TEST;
     spent += Date.now() - t;
     if (spent > 100 && spent > (Date.now() - started) / 6) {
       stopped = true;
