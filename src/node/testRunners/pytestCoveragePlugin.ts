@@ -68,20 +68,27 @@ def workspace_file(filename):
 
 class _SettraceTracer:
     """sys.settrace (and threading.settrace): the global function only answers 'call' events, and hands a line
-    tracer to frames of workspace files only, so other code runs without line events."""
+    tracer to frames of workspace files only, so other code runs without line events. Even a global function that
+    only says no costs a call per Python function called, so it is set only while a test's setup, call and teardown
+    run and while a workspace module's top level runs (its import): pytest's collection (assertion rewriting) and
+    reporting run untraced."""
     source = "reflect pytest tracer (sys.settrace)"
 
     def __init__(self):
         self.buckets = {}
-        self.hits = self.buckets.setdefault(_OUTSIDE, set())
         self._files = {}
+        self._call = None
+        self._on = False
+        self._imports = None
+        self.note = None
 
     def start(self):
         files, relative = self._files, workspace_file
+        add = self.buckets.setdefault(_OUTSIDE, set()).add
 
         def line(frame, event, arg):
             if event == "line":
-                self.hits.add((frame.f_code.co_filename, frame.f_lineno))
+                add((frame.f_code.co_filename, frame.f_lineno))
             return line
 
         def call(frame, event, arg):
@@ -94,30 +101,76 @@ class _SettraceTracer:
             # The 'call' event's own line is the def line, which ran when the module was imported.
             return line
 
-        self._call = call
-        threading.settrace(call)
-        sys.settrace(call)
+        def switch(label):
+            nonlocal add
+            add = self.buckets.setdefault(label, set()).add
 
-    def switch(self, label):
-        self.hits = self.buckets.setdefault(label, set())
+        self._call = call
+        self.switch = switch
+        threading.settrace(call)
+        self._imports = _TracedImports(call)
+        sys.meta_path.insert(0, self._imports)
+
+    def resume(self):
+        self._on = True
+        sys.settrace(self._call)
+
+    def pause(self):
+        if self._on and sys.gettrace() is not self._call and self.note is None:
+            self.note = "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
+        self._on = False
+        sys.settrace(None)
 
     def stop(self):
-        note = None if sys.gettrace() is self._call else "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
-        sys.settrace(None)
+        self.pause()
         threading.settrace(None)
-        out = {}
-        for label, hits in self.buckets.items():
-            lines = out.setdefault(label, {})
-            for filename, lineno in hits:
-                rel = self._files.get(filename)
-                if rel:
-                    lines.setdefault(rel, set()).add(lineno)
-        return out, note
+        if self._imports in sys.meta_path:
+            sys.meta_path.remove(self._imports)
+        return _by_file(self.buckets, self._files), self.note
+
+
+class _TracedImports:
+    """A meta path finder that finds nothing itself: it asks the finders after it, and when the module found is a
+    workspace file, has its loader run the module's top level with the tracer set (module-level tables, constants
+    and def lines run only then)."""
+
+    def __init__(self, call):
+        self._call = call
+        self._busy = False
+
+    def find_spec(self, name, path=None, target=None):
+        if self._busy:
+            return None
+        self._busy = True
+        try:
+            spec = next((s for s in (self._spec(f, name, path, target) for f in list(sys.meta_path) if f is not self) if s is not None), None)
+        finally:
+            self._busy = False
+        loader = getattr(spec, "loader", None)
+        if spec is not None and spec.origin and workspace_file(spec.origin) and hasattr(loader, "exec_module"):
+            loader.exec_module = self._traced(loader.exec_module)
+        return spec
+
+    @staticmethod
+    def _spec(finder, name, path, target):
+        find = getattr(finder, "find_spec", None)
+        return find(name, path, target) if find is not None else None
+
+    def _traced(self, exec_module):
+        def run(module):
+            before = sys.gettrace()
+            sys.settrace(self._call)
+            try:
+                exec_module(module)
+            finally:
+                sys.settrace(before)
+        return run
 
 
 class _MonitoringTracer:
     """sys.monitoring (PEP 669, Python 3.12+): a code object of a workspace file gets LINE events, every other one is
-    disabled at its first start; each line reports once per test and is then disabled until the next test."""
+    disabled at its first start; each line reports once per test and is then disabled until the next test. Cheap
+    enough to stay on for the whole session."""
     source = "reflect pytest tracer (sys.monitoring)"
 
     def __init__(self):
@@ -157,20 +210,31 @@ class _MonitoringTracer:
         # Lines disabled in the last test report again in this one.
         sys.monitoring.restart_events()
 
+    def resume(self):
+        pass
+
+    def pause(self):
+        pass
+
     def stop(self):
         mon = sys.monitoring
         mon.set_events(self._tool, 0)
         mon.register_callback(self._tool, mon.events.PY_START, None)
         mon.register_callback(self._tool, mon.events.LINE, None)
         mon.free_tool_id(self._tool)
-        out = {}
-        for label, hits in self.buckets.items():
-            lines = out.setdefault(label, {})
-            for filename, lineno in hits:
-                rel = self._files.get(filename)
-                if rel:
-                    lines.setdefault(rel, set()).add(lineno)
-        return out, None
+        return _by_file(self.buckets, self._files), None
+
+
+def _by_file(buckets, files):
+    """label -> {(filename, line)} into label -> {workspace file: {line}}."""
+    out = {}
+    for label, hits in buckets.items():
+        lines = out.setdefault(label, {})
+        for filename, lineno in hits:
+            rel = files.get(filename)
+            if rel:
+                lines.setdefault(rel, set()).add(lineno)
+    return out
 
 
 class _CoverageDotPy:
@@ -186,6 +250,12 @@ class _CoverageDotPy:
 
     def switch(self, label):
         self._cov.switch_context(label)
+
+    def resume(self):
+        pass
+
+    def pause(self):
+        pass
 
     def stop(self):
         self._cov.stop()
@@ -231,6 +301,32 @@ def pytest_runtest_protocol(item, nextitem):
         _MEASURER.switch(_OUTSIDE)
 
 
+def _measured_phase():
+    if _MEASURER is None:
+        yield
+        return
+    _MEASURER.resume()
+    try:
+        yield
+    finally:
+        _MEASURER.pause()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    yield from _measured_phase()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield from _measured_phase()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield from _measured_phase()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_make_collect_report(collector):
     # Lines a test file's import runs: what a file that fails to load ran before it failed.
@@ -260,15 +356,8 @@ def pytest_sessionfinish(session):
             result["tests"][label[5:]] = lines
         elif label.startswith("collect:"):
             result["collected"][label[8:]] = lines
-        elif lines:
-            result["outside"] = _merge(result["outside"], lines)
+        else:
+            result["outside"] = lines
     with open(os.path.join(_DIR, "pytest-%d.json" % os.getpid()), "w", encoding="utf-8") as f:
         json.dump(result, f)
-
-
-def _merge(a, b):
-    out = {rel: set(lines) for rel, lines in a.items()}
-    for rel, lines in b.items():
-        out.setdefault(rel, set()).update(lines)
-    return {rel: sorted(lines) for rel, lines in out.items()}
 `;
