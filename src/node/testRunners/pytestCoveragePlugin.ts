@@ -3,7 +3,7 @@
  * dir and named with `-p` only when the run measures coverage. It records, per test, which workspace lines the
  * test's setup, call and teardown ran; the lines run while a test file is imported (collection) and outside any
  * test are kept apart, so the reader can attribute module-level code (tables, constants, def lines) to the tests
- * that use it. Standard library only; coverage.py measures instead when the test's Python can import it.
+ * that use it. Standard library only; coverage.py measures instead when asked (REFLECT_COVERAGE_TRACER=coverage.py).
  */
 
 /** Module name of the plugin (written as `<name>.py` into the run's temp dir, which is on PYTHONPATH). */
@@ -11,14 +11,15 @@ export const PYTEST_COVERAGE_MODULE = 'reflect_pytest_coverage';
 
 /**
  * The plugin. Environment: REFLECT_COVERAGE_DIR (where it writes `pytest-<pid>.json` at the end of the session),
- * REFLECT_COVERAGE_ROOT (the workspace root), REFLECT_COVERAGE_TRACER=stdlib (never coverage.py).
+ * REFLECT_COVERAGE_ROOT (the workspace root), REFLECT_COVERAGE_TRACER=coverage.py (coverage.py measures, when the
+ * test's Python can import it).
  * Output: `{ source, root, tests: {nodeid: {file: lines}}, collected: {module nodeid: {file: lines}},
  * outside: {file: lines}, note? }` with workspace-relative '/' paths.
  */
 export const PYTEST_COVERAGE_PLUGIN = `
 """Reflect's pytest coverage: the workspace lines each test ran (its setup, call and teardown), written as one
-JSON file per process at the end of the session. coverage.py measures when it is importable (one dynamic context
-per test); otherwise a tracer on the standard library: sys.monitoring on Python 3.12+, sys.settrace before.
+JSON file per process at the end of the session, by a tracer on the standard library: sys.monitoring on Python
+3.12+, sys.settrace before; or by coverage.py (one dynamic context per test) when REFLECT_COVERAGE_TRACER=coverage.py.
 Only files under the workspace root that are not tests, virtualenvs or installed packages are traced at all."""
 import json
 import os
@@ -112,14 +113,19 @@ class _SettraceTracer:
         sys.meta_path.insert(0, self._imports)
 
     def resume(self):
+        if sys.gettrace() not in (None, self._call):
+            # A debugger or pytest-cov traces this run: replacing its tracer would break it.
+            self.note = "another tracer (a debugger, pytest-cov) was active: lines may be missing"
+            return
         self._on = True
         sys.settrace(self._call)
 
     def pause(self):
-        if self._on and sys.gettrace() is not self._call and self.note is None:
-            self.note = "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
+        if self._on:
+            if sys.gettrace() is not self._call:
+                self.note = "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
+            sys.settrace(None)
         self._on = False
-        sys.settrace(None)
 
     def stop(self):
         self.pause()
@@ -159,6 +165,8 @@ class _TracedImports:
     def _traced(self, exec_module):
         def run(module):
             before = sys.gettrace()
+            if before is not None and before is not self._call:
+                return exec_module(module)
             sys.settrace(self._call)
             try:
                 exec_module(module)
@@ -272,7 +280,9 @@ class _CoverageDotPy:
 
 
 def _measurer():
-    if os.environ.get("REFLECT_COVERAGE_TRACER") != "stdlib":
+    # Ours by default: coverage.py's switch of context per test costs about 2 ms of SQLite writes per test, and its
+    # import 0.1 s; ours records the same lines for less (README, "Coverage"). coverage.py when asked for.
+    if os.environ.get("REFLECT_COVERAGE_TRACER") == "coverage.py":
         try:
             import coverage
             return _CoverageDotPy(coverage)
