@@ -21,7 +21,7 @@ Options:
   --cwd DIR            the workspace the tools work on (default: the current folder); no other folder is served
   --command CMD        test command (default: detected from the project); tool calls cannot change it
   --provider, --model, --base-url, --critic-model, --api-key-env, --rounds, --candidates, --max-seconds,
-  --test-timeout, --candidate-timeout-factor, --max-tokens, --allow-test-edits, --no-lessons
+  --test-timeout, --candidate-timeout-factor, --max-tokens, --allow-test-edits, --no-lessons, --no-coverage
                        as for reflect fix (reflect fix --help); they configure fix_failing_tests
 `;
 

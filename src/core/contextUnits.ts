@@ -6,7 +6,7 @@
  * (`x = new X()`, `this.x = new X()`, Python `self.x = X()`), `this`/`self`, and functions passed as values.
  */
 import type { LanguageId } from './ports';
-import type { TestResult } from './types';
+import type { SourceLocation, TestResult } from './types';
 import type { ModuleResolver } from './moduleResolver';
 import type { Definition, SourceOutline } from './sourceOutline';
 
@@ -71,7 +71,7 @@ export async function unitsUnderTest(search: UnitSearch): Promise<Unit[]> {
   if (loc && loc.file !== failure.file && !frames.some((fr) => fr.file === loc.file && fr.line === loc.line)) frames.unshift(loc);
   const header = await syntaxErrorAt(failure.failure?.stack, load);
   if (header) frames.unshift(header);
-  for (const frame of frames.filter((fr) => !isTest(fr.file)).slice(0, MAX_FRAMES)) {
+  for (const frame of await sourceFrames(frames, isTest, load)) {
     const file = await load(frame.file);
     const def = file && (innermost(file.outline?.definitions ?? [], frame.line - 1) ?? around(file, frame.line - 1));
     if (!file || !def) continue;
@@ -107,6 +107,30 @@ export async function unitsUnderTest(search: UnitSearch): Promise<Unit[]> {
     }
   }
   return units;
+}
+
+/**
+ * The first frames worth quoting: not in test files, and not in compiled output whose source is in the workspace
+ * (a frame in dist/ that no source map brought back to src/; the call graph reaches the source instead).
+ */
+async function sourceFrames(frames: SourceLocation[], isTest: (p: string) => boolean, load: Load): Promise<SourceLocation[]> {
+  const kept: SourceLocation[] = [];
+  for (const frame of frames) {
+    if (kept.length >= MAX_FRAMES) break;
+    if (!isTest(frame.file) && !(await compiledWithSource(frame.file, load))) kept.push(frame);
+  }
+  return kept;
+}
+
+const BUILD_OUTPUT = /(^|\/)(?:dist|build|out|lib)\//;
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** True for a JavaScript file in a build folder with a source beside it (dist/x.js → src/x.ts, src/x.js, …). */
+async function compiledWithSource(path: string, load: Load): Promise<boolean> {
+  if (!BUILD_OUTPUT.test(path) || !/\.[cm]?js$/.test(path)) return false;
+  const base = path.replace(BUILD_OUTPUT, '$1src/').replace(/\.[cm]?js$/, '');
+  for (const ext of SOURCE_EXTENSIONS) if (await load(`${base}${ext}`)) return true;
+  return false;
 }
 
 /** The smallest function or method around `row` (a class only when no function encloses it). */

@@ -124,7 +124,9 @@ async function runBaseline(state: RunState): Promise<BaselineFacts | RunResult> 
   if (signal.aborted) return stopped(state, 'before the baseline finished');
   const failingTests = report.tests.filter(isFailing);
   const flaky = report.tests.filter((t) => t.status === 'flaky').map((t) => t.id);
-  recordBaseline(state.trace, report, failingTests.map((t) => t.id), flaky, coverageSummary(report, options));
+  const coverage = coverageSummary(report, options);
+  recordBaseline(state.trace, report, failingTests.map((t) => t.id), flaky, coverage);
+  if (coverage && failingTests.length > 0) emit(state, { type: 'log', level: 'info', message: `coverage of the baseline: ${coverage}` });
   // The spectrum is for the ranking; front ends and the trace get its one-line summary instead.
   const { coverage: _spectrum, ...shown } = report;
   state.push({ type: 'baseline', report: shown, failing: failingTests.map((t) => t.id), flaky });

@@ -37,7 +37,8 @@ export function createModuleResolver(files: SourceFiles): ModuleResolver {
   let wiring: Promise<ProjectWiring> | undefined;
   return {
     async candidates(fromFile, specifier, python) {
-      if (python || specifier.startsWith('.')) return importCandidates(fromFile, specifier, python);
+      if (python) return importCandidates(fromFile, specifier, python);
+      if (specifier.startsWith('.')) return [...new Set(importCandidates(fromFile, specifier, python).flatMap(sourceFirst))];
       wiring ??= readWiring(files);
       const w = await wiring;
       const out: string[] = [];
@@ -110,12 +111,15 @@ function packageEntries(dir: string, manifest: PackageManifest, subpath: string)
   const out: string[] = [];
   for (const entry of entries) {
     const p = joinPath(dir, entry);
-    // Compiled output stands for the source beside it: dist/x.js → src/x.ts, src/x.js.
-    const source = p.replace(/(^|\/)(dist|build|lib|out)\//, '$1src/').replace(/\.(?:d\.ts|[cm]?js)$/, '');
-    if (source !== p) out.push(...withExtensions(source));
-    out.push(...withExtensions(p.replace(/\.(?:[cm]?js)$/, '')), p);
+    out.push(...sourceFirst(p).filter((c) => c !== p), ...withExtensions(p.replace(/\.(?:[cm]?js)$/, '')), p);
   }
   return out;
+}
+
+/** A path, preceded by the sources it stands for when it is compiled output: dist/x.js → src/x.ts, src/x.js … */
+function sourceFirst(p: string): string[] {
+  const source = p.replace(/(^|\/)(dist|build|lib|out)\//, '$1src/').replace(/\.(?:d\.ts|[cm]?js)$/, '');
+  return source === p ? [p] : [...withExtensions(source), p];
 }
 
 /** The file an `exports` map gives for `key` ('.' or './sub'), preferring source-like conditions. */

@@ -28,8 +28,9 @@ export async function selectLmChatModel(vendor: string, family?: string): Promis
  * conversion itself is plain data in lmConversation.ts.
  */
 export function lmChatModel(model: vscode.LanguageModelChat): ChatModel {
-  // Once the model has refused the tools, later requests go without them: the prompt's NEED: lines still work.
-  let toolsRefused = false;
+  // A model declared without tool calling, or one that has refused the tools once, gets requests without them:
+  // the prompt's NEED: lines still work.
+  let toolsRefused = declaresNoToolCalling(model);
   return {
     name: `${model.vendor}/${model.family}`,
     async complete(request: ChatRequest): Promise<ChatResult> {
@@ -68,6 +69,15 @@ export function lmChatModel(model: vscode.LanguageModelChat): ChatModel {
       }
     },
   };
+}
+
+/**
+ * Whether the model's provider declared it cannot call tools. VS Code 1.100 puts the declaration on the model object
+ * (`capabilities.supportsToolCalling`) without it being in the stable typings yet, so it is read by shape; a model
+ * without the field is offered the tools.
+ */
+function declaresNoToolCalling(model: vscode.LanguageModelChat): boolean {
+  return (model as { capabilities?: { supportsToolCalling?: unknown } }).capabilities?.supportsToolCalling === false;
 }
 
 /** One request and its streamed reply: text parts go to onDelta as they come, tool call parts are collected. */

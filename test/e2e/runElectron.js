@@ -15,9 +15,12 @@ async function main() {
   try {
     await runTests({
       version: process.env.VSCODE_VERSION || '1.100.3',
-      extensionDevelopmentPath: root,
+      // beside Reflect, the test-only chat model provider the LM API tests script; registering a provider is an API
+      // proposal in VS Code 1.100, which a stable build allows only to extensions named by --enable-proposed-api
+      extensionDevelopmentPath: [root, path.join(__dirname, 'scripted-lm-provider')],
       extensionTestsPath: path.join(root, 'out', 'test', 'integration-vscode'),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
+        '--enable-proposed-api', 'reflect-test.scripted-lm-provider'],
     });
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });

@@ -118,4 +118,17 @@ describe('an editor language model (vscode.lm) that calls the workspace tools', 
     assert.ok(answer.startsWith('Here is what you asked for:'), answer);
     assert.ok(answer.includes(`5| ${BUGGY_LINE}`), answer);
   });
+
+  it('offers no tools to a model whose provider declares it cannot call them, and its NEED: lines are answered', async () => {
+    await setSetting('lm.family', 'plain');
+    model.script([
+      { parts: [{ text: `I need to see the function first.\nNEED: ${SOURCE}:3-6` }] },
+      { parts: [{ text: FIX_REPLY }] },
+    ], CRITIC_REPLY);
+    const outcome = await fix();
+    assert.strictEqual(outcome.status, 'verified', outcome.result?.stopReason);
+    const actor = actorRequests(model);
+    assert.deepStrictEqual(actor.map((r) => r.tools.length), [0, 0]);
+    assert.ok(actor[1].messages.at(-1)!.parts[0].text!.includes(`5| ${BUGGY_LINE}`));
+  });
 });

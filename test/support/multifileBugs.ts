@@ -19,7 +19,10 @@ export interface BugProject {
   kind: string;
   /** The fix changes one token (the built-in engine's mutations can reach it). */
   singleToken: boolean;
-  /** npm workspaces: packages are linked into node_modules as `npm install` would. */
+  /**
+   * npm workspaces: packages are linked into node_modules as `npm install` would, with the root's devDependencies
+   * (mocha, esbuild) and `.bin` linked from the repository's node_modules.
+   */
   workspaces?: boolean;
 }
 
@@ -83,9 +86,17 @@ export function applyDiff(dir: string, diff: string): void {
   }
 }
 
-/** node_modules/<name> → packages/<dir> for every workspace package, as `npm install` links them. */
+/**
+ * node_modules/<name> → packages/<dir> for every workspace package, as `npm install` links them; the root's
+ * devDependencies and node_modules/.bin → the repository's own (the tools its scripts run).
+ */
 function linkWorkspacePackages(root: string): void {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: string[] };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: string[]; devDependencies?: Record<string, string> };
+  const tools = Object.keys(pkg.devDependencies ?? {});
+  if (tools.length > 0) {
+    fs.mkdirSync(path.join(root, 'node_modules'), { recursive: true });
+    for (const name of [...tools, '.bin']) fs.symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(root, 'node_modules', name), 'dir');
+  }
   for (const pattern of pkg.workspaces ?? []) {
     const base = path.join(root, pattern.replace(/\/\*$/, ''));
     for (const dir of fs.readdirSync(base)) {

@@ -188,6 +188,31 @@ At: py/tests/test_calc.py:5
   });
 });
 
+describe('buildContext on built output', () => {
+  const syntax = createSyntaxParser();
+  const compiled = 'function parseCents(text) {\n  const parts = text.split(".");\n  if (parts[1].length >= 2) throw new RangeError("decimals");\n  return Number(parts[0]) * 100;\n}\nexports.parseCents = parseCents;\n';
+  const source = '/** Cents of "12.34". */\nexport function parseCents(text: string): number {\n  const parts = text.split(\'.\');\n  if (parts[1].length >= 2) throw new RangeError(\'decimals\');\n  return Number(parts[0]) * 100;\n}\n';
+  const failure: TestResult = {
+    id: 'test/a.test.js::cents', file: 'test/a.test.js', name: 'cents', status: 'failed', durationMs: 1,
+    failure: { message: 'decimals', location: { file: 'dist/cents.js', line: 3 }, frames: [{ file: 'dist/cents.js', line: 3 }, { file: 'test/a.test.js', line: 2 }] },
+  };
+  const test = "const { parseCents } = require('../dist/cents');\ntest('cents', () => parseCents('1.99'));\n";
+
+  it('never quotes compiled output (a frame in it, an import of it) when its source is in the workspace', async () => {
+    const files = createSourceFiles('/nonexistent-workspace', new Map([['dist/cents.js', compiled], ['src/cents.ts', source], ['test/a.test.js', test]]));
+    const ctx = await buildContext({ failures: [failure], files, syntax, tokenBudget: 4000 });
+    assert.ok(!ctx.files.includes('dist/cents.js'), ctx.text);
+    assert.ok(!ctx.text.includes('### dist/'), ctx.text);
+    assert.ok(ctx.text.includes('### src/cents.ts:1-6 Function `parseCents` (called by the test)'), 'the test\'s import of ../dist/cents leads to the source');
+  });
+
+  it('quotes the compiled frame when it is all there is', async () => {
+    const files = createSourceFiles('/nonexistent-workspace', new Map([['dist/cents.js', compiled], ['test/a.test.js', test]]));
+    const ctx = await buildContext({ failures: [failure], files, syntax, tokenBudget: 4000 });
+    assert.ok(ctx.text.includes('### dist/cents.js:1-5 Function `parseCents` (on the failing stack at dist/cents.js:3)'), ctx.text);
+  });
+});
+
 describe('buildModelContext', () => {
   it('keeps the code context within the configured token budget', async () => {
     const { buildModelContext } = await import('../../src/core/modelInputs');

@@ -22,6 +22,11 @@ describe('reflect fix flags', () => {
     assert.strictEqual(parseFixArgs(['--test-timeout', '0.5']).options.testTimeoutMs, 500);
   });
 
+  it('measures coverage on the baseline unless --no-coverage says not to', () => {
+    assert.strictEqual(parseFixArgs([]).options.coverage, undefined, 'the loop measures by default');
+    assert.strictEqual(parseFixArgs(['--no-coverage']).options.coverage, false);
+  });
+
   it('uses the built-in engine unless a model or base URL is given', () => {
     assert.deepStrictEqual(providerFromArgs(parseFixArgs([]), {}), { kind: 'builtin' });
     assert.deepStrictEqual(providerFromArgs(parseFixArgs(['--base-url', 'http://127.0.0.1:11434/v1', '--model', 'qwen2.5-coder']), {}), {

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { runReflection } from '../../src/core/loop';
 import { failureSignature, progressToward } from '../../src/core/scoring';
 import { ModelError, TestRunRequest } from '../../src/core/ports';
+import type { CoverageSpectrum } from '../../src/core/types';
 import { change, deps, drain, opts, prop, SRC, TESTS, world } from '../support/loopWorld';
 
 describe('runReflection (the loop, with an in-memory world)', () => {
@@ -228,5 +229,54 @@ describe('progressToward (partial progress)', () => {
     assert.strictEqual(progressToward({ expected: "'abc'", actual: "'xyz'" }, { expected: "'abc'", actual: "'abz'" }), 1 - 1 / 3);
     assert.strictEqual(progressToward({ expected: '18', actual: '2' }, { expected: '17', actual: '17.5' }), 0);
     assert.strictEqual(progressToward({ expected: '18' }, { expected: '18', actual: '17' }), 0);
+  });
+});
+
+describe('runReflection: the baseline measures coverage for the ranking', () => {
+  const spectrum: CoverageSpectrum = { granularity: 'test', source: 'in-memory tracer', entries: [
+    { label: 'test/sum.test.js::adds', failed: true, lines: { 'src/sum.js': [1] } },
+    { label: 'test/other.test.js::other', failed: false, lines: {} },
+  ] };
+
+  it('asks for coverage on the baseline only, hands the spectrum to the proposer, and keeps it out of events and the trace', async () => {
+    const w = world(SRC, TESTS);
+    const requests: TestRunRequest[] = [];
+    const runner = { run: async (req: TestRunRequest) => {
+      requests.push(req);
+      const report = await w.runner.run(req);
+      return req.coverage ? { ...report, coverage: spectrum } : report;
+    } };
+    const { d, proposals } = deps(w, () => [prop('plus', change('src/sum.js', 'a + b'))]);
+    const { events, result } = await drain(runReflection({ ...d, runner }, opts({ candidates: 1 }), new AbortController().signal));
+    assert.strictEqual(result.status, 'verified');
+    assert.deepStrictEqual(requests.map((r) => r.coverage === true), [true, ...requests.slice(1).map(() => false)]);
+    assert.strictEqual(proposals[0].baseline.coverage, spectrum);
+    const baseline = events.find((e) => e.type === 'baseline');
+    assert.ok(baseline && baseline.type === 'baseline' && !('coverage' in baseline.report));
+    const end = events[events.length - 1];
+    assert.ok(end.type === 'run-end');
+    assert.strictEqual(end.trace.baseline!.coverage, 'in-memory tracer, per test (2 entries, 1 failing)');
+  });
+
+  it('runs the baseline plainly with coverage off, and again plainly when the measured run gave no results', async () => {
+    const w = world(SRC, TESTS);
+    const seen: (boolean | undefined)[] = [];
+    const runner = { run: async (req: TestRunRequest) => {
+      seen.push(req.coverage);
+      const report = await w.runner.run(req);
+      return req.coverage ? { ...report, tests: [], error: 'the coverage provider crashed' } : report;
+    } };
+    const { d } = deps(w, () => [prop('plus', change('src/sum.js', 'a + b'))]);
+    const { events, result } = await drain(runReflection({ ...d, runner }, opts({ candidates: 1 }), new AbortController().signal));
+    assert.strictEqual(result.status, 'verified');
+    assert.deepStrictEqual(seen.slice(0, 2), [true, undefined]);
+    assert.ok(events.some((e) => e.type === 'log' && e.message === 'the baseline run with coverage gave no results (the coverage provider crashed); running it again without coverage'));
+
+    seen.length = 0;
+    const off = await drain(runReflection({ ...d, runner }, opts({ candidates: 1, coverage: false }), new AbortController().signal));
+    assert.strictEqual(off.result.status, 'verified');
+    assert.ok(seen.every((c) => c !== true), 'no run measured coverage');
+    const end = off.events[off.events.length - 1];
+    assert.ok(end.type === 'run-end' && end.trace.baseline!.coverage === 'not measured (turned off)');
   });
 });

@@ -3,8 +3,10 @@
  * streams each test's start and result. `--runTestsByPath` and `-t` select tests; watch mode is off and the
  * per-test timeout is raised so our own run timeout is what stops an endless test.
  */
+import type { TestResult } from '../../core/types';
 import type { ProcessResult } from '../processTree';
 import { findPackageFile, majorVersion } from './binaries';
+import { istanbulRunSpectrum } from './istanbulCoverage';
 import { resultsFromEvents } from './reporterEvents';
 import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, shortPath, writeReporter,
@@ -70,6 +72,7 @@ export const jestAdapter: FrameworkAdapter = {
     const names = selectedNames(ctx.only);
     // Jest matches suites and title joined by spaces; a name may be the title alone or the end of its path.
     if (names) args.push('-t', `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
+    if (ctx.coverageDir && majorVersion(ctx.root, 'jest') >= V8_COVERAGE_SINCE) args.push(...coverageArgs(ctx.coverageDir));
     const files = selectedFiles(ctx.only);
     if (files.length > 0) args.push('--runTestsByPath', ...files);
     const shown = [shortPath(ctx, bin).replace(/^node_modules\/jest\/bin\/jest\.js$/, 'jest'), ...args.slice(1)];
@@ -81,4 +84,21 @@ export const jestAdapter: FrameworkAdapter = {
     if (proc.timedOut) events.push(...scanUnfinishedFiles(events.filter((e) => !events.some((s) => s.type === 'start' && s.file === e.file)), ctx.root));
     return resultsFromEvents(events, ctx.root, 'v8');
   },
+  coverage(ctx: RunContext, tests: TestResult[]) {
+    const major = majorVersion(ctx.root, 'jest');
+    if (major < V8_COVERAGE_SINCE) return { note: `jest ${major || '(unknown version)'} has no V8 coverage (it came with jest ${V8_COVERAGE_SINCE})` };
+    return istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'jest --coverage (v8)');
+  },
 };
+
+/** `--coverageProvider` came with jest 25; older jest instruments with babel only, and refuses unknown flags. */
+const V8_COVERAGE_SINCE = 25;
+
+/**
+ * Jest's own V8 coverage, merged over the run into istanbul JSON in `dir` (jest maps transformed code back to the
+ * source). The flags override the project's config: no thresholds (they would fail the run), no other reporters
+ * and no other folder (they would write into the workspace).
+ */
+function coverageArgs(dir: string): string[] {
+  return ['--coverage', '--coverageProvider=v8', '--coverageReporters=json', `--coverageDirectory=${dir}`, '--coverageThreshold={}'];
+}

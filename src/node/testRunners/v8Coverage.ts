@@ -102,8 +102,11 @@ function asWritten(functions: V8Function[], file: string, files: WorkspaceFiles)
 function mappedLines(functions: V8Function[], lineLengths: number[], map: NonNullable<V8CoverageFile['source-map-cache']>[string]['data'], mapUrl: string, files: WorkspaceFiles): Map<string, number[]> {
   const out = new Map<string, number[]>();
   if (!map || map.sections || typeof map.mappings !== 'string' || !Array.isArray(map.sources)) return out;
+  // Most maps are the dependencies' own (node_modules): resolve the sources first, decode only maps worth it.
+  const sources = map.sources.map((s) => sourceFile(s, map.sourceRoot, mapUrl, files));
+  if (sources.every((s) => s === undefined)) return out;
   for (const [index, lines] of linesRunMapped(functions, lineLengths, map)) {
-    const file = sourceFile(map.sources[index], map.sourceRoot, mapUrl, files);
+    const file = sources[index];
     const source = file === undefined ? undefined : files.read(file);
     if (file === undefined || source === undefined) continue;
     // A build older than its sources maps to lines that have moved: leave the file out.

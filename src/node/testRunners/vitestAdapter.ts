@@ -7,8 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import type { TestResult } from '../../core/types';
 import type { ProcessResult } from '../processTree';
 import { findPackageFile } from './binaries';
+import { istanbulRunSpectrum } from './istanbulCoverage';
 import { resultsFromEvents } from './reporterEvents';
 import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, writeReporter,
@@ -123,6 +125,43 @@ function nodeTooOld(root: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why vitest cannot measure coverage in `root`, or undefined when it can: its V8 provider is a package of its own
+ * (vitest would otherwise offer to install it, or fail), and it must be vitest's own version.
+ */
+function coverageProviderMissing(root: string): string | undefined {
+  const provider = versionOf(root, '@vitest/coverage-v8');
+  if (!provider) return 'vitest coverage needs @vitest/coverage-v8 (not installed)';
+  const vitest = versionOf(root, 'vitest');
+  if (vitest && provider !== vitest) return `vitest coverage needs @vitest/coverage-v8 ${vitest} (found ${provider})`;
+  return undefined;
+}
+
+function versionOf(root: string, pkg: string): string | undefined {
+  const file = findPackageFile(root, pkg, 'package.json');
+  try {
+    return file ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Vitest's own V8 coverage as istanbul JSON in `dir`, merged over the run like the CLI flags `--coverage.*` would
+ * be. It overrides what in the project's config would fail the run or write into the workspace: thresholds (and
+ * their autoUpdate, which rewrites the config file), other reporters and folders; it reports even when tests fail
+ * (vitest skips the report then by default) and keeps fully covered files. Vitest 3 would also load every source
+ * file the tests never import (`all`); vitest 4 dropped that option and does not.
+ */
+function coverageOptions(root: string, dir: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    enabled: true, provider: 'v8', reporter: [['json', { file: 'coverage-final.json' }]], reportsDirectory: dir,
+    reportOnFailure: true, thresholds: false, skipFull: false, clean: true,
+  };
+  if (Number(/^(\d+)\./.exec(versionOf(root, 'vitest') ?? '')?.[1]) < 4) options.all = false;
+  return options;
+}
+
 /** True when the project's vitest/vite config sets its own `runner` (then ours is not used). */
 function hasOwnRunner(root: string): boolean {
   return fs.readdirSync(root).filter((f) => /^vite(?:st)?\.config\.[cm]?[jt]s$/.test(f))
@@ -158,10 +197,13 @@ export const vitestAdapter: FrameworkAdapter = {
     const names = selectedNames(ctx.only);
     // Vitest matches the names joined by spaces, suites first; the file name may or may not lead.
     if (names) options.testNamePattern = `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`;
+    const coverage = ctx.coverageDir && !coverageProviderMissing(ctx.root) ? coverageOptions(ctx.root, ctx.coverageDir) : undefined;
+    if (coverage) options.coverage = coverage;
     const filters = selectedFiles(ctx.only);
     const driver = writeReporter(ctx, 'reflect-vitest-run.mjs', driverSource(nodeApi));
     const shown = ['vitest', 'run', `--reporter=${reporter}`, `--testTimeout=${big}`, `--hookTimeout=${big}`,
-      ...(options.runner ? [`(runner ${String(options.runner)})`] : []), ...(names ? ['-t', String(options.testNamePattern)] : []), ...filters];
+      ...(options.runner ? [`(runner ${String(options.runner)})`] : []), ...(names ? ['-t', String(options.testNamePattern)] : []),
+      ...(coverage ? ['--coverage.enabled', '--coverage.provider=v8', '--coverage.reporter=json', `--coverage.reportsDirectory=${String(coverage.reportsDirectory)}`] : []), ...filters];
     return {
       command: nodeExecutable(), args: [driver],
       env: { ELECTRON_RUN_AS_NODE: '1', REFLECT_VITEST_RUN: JSON.stringify({ filters, options }) },
@@ -173,5 +215,9 @@ export const vitestAdapter: FrameworkAdapter = {
     // Without our runner's start events (a project with its own runner) the stuck file is scanned instead.
     if (proc.timedOut) events.push(...scanUnfinishedFiles(events.filter((e) => !events.some((s) => s.type === 'start' && s.file === e.file)), ctx.root));
     return resultsFromEvents(events, ctx.root, 'v8');
+  },
+  coverage(ctx: RunContext, tests: TestResult[]) {
+    const missing = coverageProviderMissing(ctx.root);
+    return missing ? { note: missing } : istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'vitest --coverage (v8)');
   },
 };

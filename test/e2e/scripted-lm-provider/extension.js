@@ -1,7 +1,7 @@
-// A test-only extension, loaded beside Reflect by test/e2e/run.sh's `tests` pass: it registers a chat model
-// (vendor "reflect-scripted", family "tools") with the real LM API of VS Code 1.100, where registering a provider is
-// the `chatProvider` API proposal (`vscode.lm.registerChatModelProvider`; it became
-// `registerLanguageModelChatProvider` in 1.104). Requests from Reflect travel through the workbench and back to
+// A test-only extension, loaded beside Reflect by test/e2e/run.sh's `tests` pass: it registers two chat models
+// (vendor "reflect-scripted", families "tools" and "plain") with the real LM API of VS Code 1.100, where registering
+// a provider is the `chatProvider` API proposal (`vscode.lm.registerChatModelProvider`; later VS Code versions
+// finalised provider registration under another name and shape). Requests from Reflect travel through the workbench and back to
 // this provider as real LanguageModelChatMessages; each is recorded as plain data and answered with the next
 // scripted reply. Tests reach the script and the records through this extension's exports.
 'use strict';
@@ -47,9 +47,14 @@ function activate(context) {
       return Math.ceil(text.length / 4);
     },
   };
+  // Two models on the same script: family "tools" declares tool calling, family "plain" declares it cannot.
   context.subscriptions.push(vscode.lm.registerChatModelProvider('scripted-tools', provider, {
     vendor: 'reflect-scripted', name: 'Scripted tools model', family: 'tools', version: '1',
     maxInputTokens: 100000, maxOutputTokens: 8000, capabilities: { toolCalling: true },
+  }));
+  context.subscriptions.push(vscode.lm.registerChatModelProvider('scripted-plain', provider, {
+    vendor: 'reflect-scripted', name: 'Scripted model without tools', family: 'plain', version: '1',
+    maxInputTokens: 100000, maxOutputTokens: 8000, capabilities: { toolCalling: false },
   }));
 
   return {

@@ -105,6 +105,16 @@ describe('source-mapped stack frames', () => {
     ].join('\n'));
   });
 
+  it('maps ESM frames given as file:// URLs, with or without a function name', () => {
+    const { js, map } = compile({ sourceMap: true, sourceRoot: '../src/' });
+    writeBuilt(js, map);
+    const stack = `RangeError: x\n    at parseCents (file://${root}/dist/price.js:${throwAt.line}:${throwAt.column})\n    at file://${root}/dist/price.js:${throwAt.line}:${throwAt.column}`;
+    const paths = new WorkspacePaths(root);
+    assert.deepStrictEqual(framesFromV8Stack(stack, paths), [{ file: 'src/price.ts', line: THROW_LINE, column: THROW_COLUMN }]);
+    assert.strictEqual(sourceMappedStack(stack, paths),
+      `RangeError: x\n    at parseCents (${root}/src/price.ts:${THROW_LINE}:${THROW_COLUMN})\n    at ${root}/src/price.ts:${THROW_LINE}:${THROW_COLUMN}`);
+  });
+
   it('keeps the built frame when the map points outside the workspace, into node_modules, or at a missing file', () => {
     for (const sourceRoot of ['../../../elsewhere/src/', '../node_modules/price/src/', '../lib/']) {
       fs.mkdirSync(path.join(root, 'node_modules', 'price', 'src'), { recursive: true });

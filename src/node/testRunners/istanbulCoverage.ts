@@ -1,0 +1,137 @@
+/**
+ * Reads the istanbul JSON (`coverage-final.json`) that jest's and vitest's own V8 coverage write. Both frameworks
+ * map the transformed code (ts-jest, babel-jest, vite/esbuild) back to the source files through source maps before
+ * writing it, so its line numbers are the source's. Both also merge the coverage of every test file into one map,
+ * so a run gives one spectrum entry for the whole run.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CoverageSpectrum, TestResult } from '../../core/types';
+import { isTestFile } from '../../core/testFiles';
+
+/** A position in istanbul's maps: 1-based line, 0-based column. */
+interface IstanbulPosition {
+  line: number;
+  column?: number | null;
+}
+
+/** The parts of one file's istanbul coverage we read. */
+export interface IstanbulFileCoverage {
+  path?: string;
+  statementMap: Record<string, { start: IstanbulPosition; end: IstanbulPosition }>;
+  s: Record<string, number>;
+}
+
+/** coverage-final.json: absolute file path → its coverage. */
+export type IstanbulCoverageMap = Record<string, IstanbulFileCoverage>;
+
+/** The file both frameworks' `json` reporter writes. */
+export const ISTANBUL_JSON = 'coverage-final.json';
+
+/**
+ * The lines each file ran, ascending. A line ran when the innermost statement spanning it ran: a line inside a
+ * statement that ran but also inside a smaller one that never did (the body of a callback that was passed but
+ * never called) does not count. V8's statements are single lines, so there this is simply the lines whose count
+ * is above zero. Pure.
+ */
+export function linesRun(map: IstanbulCoverageMap): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [key, file] of Object.entries(map)) {
+    if (!file || typeof file !== 'object' || !file.statementMap || !file.s) continue;
+    const innermost = new Map<number, { span: number; ran: boolean }>();
+    for (const [id, loc] of Object.entries(file.statementMap)) {
+      const start = loc?.start?.line;
+      const end = Math.max(start, loc?.end?.line ?? start);
+      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1) continue;
+      const ran = (file.s[id] ?? 0) > 0;
+      for (let line = start; line <= end; line++) {
+        const seen = innermost.get(line);
+        if (!seen || end - start < seen.span || (end - start === seen.span && ran)) innermost.set(line, { span: end - start, ran });
+      }
+    }
+    const ran = [...innermost].filter(([, s]) => s.ran).map(([line]) => line).sort((a, b) => a - b);
+    if (ran.length > 0) out.set(typeof file.path === 'string' ? file.path : key, ran);
+  }
+  return out;
+}
+
+/**
+ * The 1-based lines of `text` that hold code: not blank, not only a comment. Comments are found line by line
+ * (`//`, and `/* … *\/` blocks that start a line), which is enough for what V8 reports as run: the lines around a
+ * function that ran, doc comments and blank lines included. Pure.
+ */
+export function codeLines(text: string): Set<number> {
+  const out = new Set<number>();
+  let inBlock = false;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    let rest = raw.trim();
+    for (;;) {
+      if (inBlock) {
+        const close = rest.indexOf('*/');
+        if (close < 0) return;
+        inBlock = false;
+        rest = rest.slice(close + 2).trim();
+      } else if (rest.startsWith('/*')) {
+        inBlock = true;
+        rest = rest.slice(2);
+      } else break;
+    }
+    if (rest !== '' && !rest.startsWith('//')) out.add(i + 1);
+  });
+  return out;
+}
+
+/**
+ * Keeps the workspace's own source files: absolute paths made relative to `root` ('/' separators; a root that
+ * is reached through a symlink is compared by real paths too), files that exist there, never node_modules,
+ * Python environments, test files or anything outside the root; in each file only the lines that hold code.
+ */
+export function workspaceLines(root: string, lines: Map<string, number[]>): Record<string, number[]> {
+  const realRoot = realPath(root);
+  const out: Record<string, number[]> = {};
+  for (const [file, run] of lines) {
+    const rel = relativeInside(root, file) ?? relativeInside(realRoot, file) ?? relativeInside(realRoot, realPath(file));
+    if (!rel || rel.split('/').some((part) => EXCLUDED_DIRS.has(part)) || isTestFile(rel)) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(root, rel), 'utf8');
+    } catch {
+      continue;
+    }
+    const code = codeLines(text);
+    const kept = run.filter((line) => code.has(line));
+    if (kept.length > 0) out[rel] = kept;
+  }
+  return out;
+}
+
+const EXCLUDED_DIRS = new Set(['node_modules', 'site-packages', '.venv', 'venv', '.git']);
+
+/** `file` relative to `dir` with '/' separators, or undefined when it is not inside `dir`. */
+function relativeInside(dir: string, file: string): string | undefined {
+  if (!path.isAbsolute(file)) return undefined;
+  const rel = path.relative(dir, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * The run's istanbul JSON in `dir` as one spectrum entry for the whole run (jest and vitest merge every test
+ * file's coverage), failed when any test failed or timed out; or a note saying why there is none.
+ */
+export function istanbulRunSpectrum(root: string, dir: string, tests: TestResult[], source: string): CoverageSpectrum | { note: string } {
+  const file = path.join(dir, ISTANBUL_JSON);
+  if (!fs.existsSync(file)) return { note: `${source} wrote no ${ISTANBUL_JSON}` };
+  const map = JSON.parse(fs.readFileSync(file, 'utf8')) as IstanbulCoverageMap;
+  if (!map || typeof map !== 'object' || Array.isArray(map)) throw new Error(`${ISTANBUL_JSON} is not a coverage map`);
+  const failed = tests.some((t) => t.status === 'failed' || t.status === 'timedOut');
+  return { granularity: 'run', source, entries: [{ label: 'run', failed, lines: workspaceLines(root, linesRun(map)) }] };
+}

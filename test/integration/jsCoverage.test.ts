@@ -1,0 +1,150 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CoverageSpectrum, TestReport } from '../../src/core/types';
+import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
+import { repoRoot } from '../support/fixtures';
+import { BugProject, copyBugProject, listBugProjects } from '../support/multifileBugs';
+
+/**
+ * Coverage of jest and vitest runs (the repository's jest 30 and vitest 3 with @vitest/coverage-v8), on projects of
+ * the multi-file bug set whose bug sits two or three calls below the test, in another file: the exact source lines
+ * each run reports, what the project's own coverage config cannot change, and a run that did not ask for coverage.
+ */
+
+const project = (id: string): BugProject => listBugProjects().find((p) => p.id === id)!;
+const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
+
+/** Every file under `dir` (node_modules not followed), relative, sorted: what a run may not change. */
+function filesIn(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.name === 'node_modules') return [p];
+    return e.isDirectory() ? filesIn(dir, p) : [p];
+  }).sort();
+}
+
+/** Runs the project's tests and checks the run left the workspace as it was. */
+async function run(dir: string, request: { coverage?: boolean; only?: { file: string }[] } = {}): Promise<TestReport> {
+  const before = filesIn(dir);
+  const report = await (await createTestRunner(dir)).run({ root: dir, ...request });
+  assert.deepStrictEqual(filesIn(dir), before, 'the run wrote into the workspace');
+  return report;
+}
+
+/** The single run entry's lines, after checking the spectrum's shape. */
+function runLines(report: TestReport, source: string, failed: boolean): Record<string, number[]> {
+  const spectrum = report.coverage as CoverageSpectrum;
+  assert.ok(spectrum, `no coverage; notes: ${JSON.stringify(report.notes)}`);
+  assert.deepStrictEqual({ ...spectrum, entries: spectrum.entries.map((e) => ({ ...e, lines: {} })) },
+    { granularity: 'run', source, entries: [{ label: 'run', failed, lines: {} }] });
+  const lines = spectrum.entries[0].lines;
+  assert.deepStrictEqual(Object.keys(lines).filter((f) => /node_modules|(^|\/)test\/|\.test\./.test(f)), [], 'test files or node_modules reported');
+  return lines;
+}
+
+describe('coverage of jest and vitest runs', function () {
+  this.timeout(120_000);
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  describe('jest (V8, js-jest-quartiles: the wrong comparator two calls below summarize)', () => {
+    const QUARTILES = { 'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8] };
+    beforeEach(() => {
+      dir = copyBugProject(project('js-jest-quartiles'));
+      // A passing test of its own that alone runs compareNumbersDesc (compare.js lines 7-9).
+      fs.writeFileSync(path.join(dir, 'test', 'desc.test.js'),
+        "const { compareNumbersDesc } = require('../src/stats/compare');\ntest('descending', () => { expect([1, 3, 2].sort(compareNumbersDesc)).toEqual([3, 2, 1]); });\n");
+    });
+
+    it('reports the source lines the run ran, the buggy line among them, in one failed run entry', async () => {
+      const report = await run(dir, { coverage: true });
+      assert.deepStrictEqual(statuses(report), {
+        'test/desc.test.js::descending': 'passed', 'test/summary.test.js::quartiles of five scores': 'failed', 'test/summary.test.js::one score is every quartile': 'passed',
+      });
+      assert.match(report.command, / --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=\S+ '--coverageThreshold=\{\}'/);
+      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', true), { ...QUARTILES, 'src/stats/compare.js': [2, 3, 4, 7, 8, 9, 11] });
+      assert.strictEqual(report.notes, undefined);
+    });
+
+    it('a run of the failing file only leaves out the lines only the passing file runs', async () => {
+      const report = await run(dir, { coverage: true, only: [{ file: 'test/summary.test.js' }] });
+      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', true), { ...QUARTILES, 'src/stats/compare.js': [2, 3, 4, 11] });
+    });
+
+    it('the project\'s own coverage config neither fails the run nor writes into the workspace', async () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      dir = copyBugProject(project('js-jest-quartiles'), { fixed: true });
+      const pkgFile = path.join(dir, 'package.json');
+      const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
+      // 100 % would fail: compareNumbersDesc never runs. html and text would write into cov/ and print a table.
+      pkg.jest = { coverageThreshold: { global: { lines: 100 } }, coverageReporters: ['html', 'text'], coverageDirectory: 'cov', coverageProvider: 'babel' };
+      fs.writeFileSync(pkgFile, JSON.stringify(pkg));
+      const report = await run(dir, { coverage: true });
+      assert.deepStrictEqual([report.exitCode, report.summary, report.error], [0, { passed: 2, failed: 0, skipped: 0 }, undefined]);
+      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', false)['src/stats/compare.js'], [2, 3, 4, 11]);
+      assert.doesNotMatch(report.output ?? '', /threshold|% Stmts/);
+    });
+
+    it('without coverage asked for: no coverage, no coverage flags, no note', async () => {
+      const report = await run(dir);
+      assert.strictEqual(report.summary.failed, 1);
+      assert.deepStrictEqual([report.coverage, report.notes], [undefined, undefined]);
+      assert.doesNotMatch(report.command, /coverage/i);
+    });
+  });
+
+  describe('vitest (V8, ts-alias-duration: toSeconds behind a path alias adds instead of multiplying)', () => {
+    const DURATION = { 'src/duration.ts': [1, 4, 5, 6, 7, 8, 9, 10], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14] };
+
+    it('reports TypeScript source lines, the buggy line 13 of units.ts among them, in one failed run entry', async () => {
+      dir = copyBugProject(project('ts-alias-duration'));
+      const report = await run(dir, { coverage: true });
+      assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
+      assert.match(report.command, / --coverage\.enabled --coverage\.provider=v8 --coverage\.reporter=json --coverage\.reportsDirectory=\S+/);
+      assert.deepStrictEqual(runLines(report, 'vitest --coverage (v8)', true), DURATION);
+      assert.strictEqual(report.notes, undefined);
+    });
+
+    it('the project\'s own coverage config neither fails the run nor rewrites its config nor writes into the workspace', async () => {
+      dir = copyBugProject(project('ts-alias-duration'), { fixed: true });
+      const config = path.join(dir, 'vitest.config.mjs');
+      const text = fs.readFileSync(config, 'utf8').replace("test: { include: ['test/**/*.test.ts'] }",
+        "test: { include: ['test/**/*.test.ts'], coverage: { enabled: true, provider: 'istanbul', reporter: ['html', 'text'], reportsDirectory: 'cov', include: ['src/**'], skipFull: true, reportOnFailure: false, thresholds: { lines: 100, autoUpdate: true, 'src/lib/**': { functions: 100 } } } }");
+      fs.writeFileSync(config, text);
+      // UNIT_SECONDS' table has no function: with m, h and d unused nothing is below 100 %, so make one uncovered.
+      fs.appendFileSync(path.join(dir, 'src', 'lib', 'units.ts'), '\nexport function unused(): number {\n  return 0;\n}\n');
+      const report = await run(dir, { coverage: true });
+      assert.deepStrictEqual([report.exitCode, report.summary, report.error], [0, { passed: 2, failed: 0, skipped: 0 }, undefined]);
+      // Vitest 3 counts the declaration line of a function that never ran (16), never its body (17).
+      assert.deepStrictEqual(runLines(report, 'vitest --coverage (v8)', false), { ...DURATION, 'src/lib/units.ts': [...DURATION['src/lib/units.ts'], 16] });
+      assert.strictEqual(fs.readFileSync(config, 'utf8'), text);
+    });
+
+    it('without @vitest/coverage-v8: a note, no coverage flags, the tests run as before', async () => {
+      dir = copyBugProject(project('ts-alias-duration'));
+      // The project's own node_modules: the repository's packages, less the coverage provider.
+      fs.rmSync(path.join(dir, 'node_modules'));
+      fs.mkdirSync(path.join(dir, 'node_modules', '@vitest'), { recursive: true });
+      const modules = path.join(repoRoot, 'node_modules');
+      for (const name of fs.readdirSync(modules)) {
+        if (name !== '@vitest') fs.symlinkSync(path.join(modules, name), path.join(dir, 'node_modules', name));
+      }
+      for (const name of fs.readdirSync(path.join(modules, '@vitest')).filter((n) => n !== 'coverage-v8')) {
+        fs.symlinkSync(path.join(modules, '@vitest', name), path.join(dir, 'node_modules', '@vitest', name));
+      }
+      const report = await run(dir, { coverage: true });
+      assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
+      assert.deepStrictEqual([report.coverage, report.notes], [undefined, ['coverage: vitest coverage needs @vitest/coverage-v8 (not installed)']]);
+      assert.doesNotMatch(report.command, /coverage/);
+    });
+
+    it('without coverage asked for: no coverage, no coverage flags, no note', async () => {
+      dir = copyBugProject(project('ts-alias-duration'));
+      const report = await run(dir);
+      assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
+      assert.deepStrictEqual([report.coverage, report.notes], [undefined, undefined]);
+      assert.doesNotMatch(report.command, /coverage/i);
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { TestReport } from '../../src/core/types';
+import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
+import { fixturePath, repoRoot } from '../support/fixtures';
+import { MULTIFILE_BUGS } from '../support/multifileBugs';
+
+/**
+ * Coverage of jest and vitest runs with the versions installed under .matrix (test/matrix/install.sh): jest +
+ * ts-jest (TypeScript source lines through ts-jest's source maps), jest 27, jest 22 (no V8 coverage: a note and
+ * the usual run), vitest 4 with its @vitest/coverage-v8. The repository's own jest 30 and vitest 3 are covered by
+ * test/integration/jsCoverage.test.ts.
+ */
+
+const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
+const QUARTILES = {
+  'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8],
+  'src/stats/compare.js': [2, 3, 4, 11],
+};
+
+/** `source` (a fixture folder) copied to a temporary folder whose node_modules is the matrix install `name`. */
+function install(source: string, name: string): string {
+  const installed = path.join(repoRoot, '.matrix', name, 'node_modules');
+  if (!fs.existsSync(installed)) throw new Error(`${installed} is missing: run bash test/matrix/install.sh first`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `reflect-matrix-coverage-${name}-`));
+  fs.cpSync(source, dir, { recursive: true });
+  fs.symlinkSync(installed, path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+describe('coverage of jest and vitest runs across versions', function () {
+  // ts-jest type-checks every file on its first (cold-cache) run: slow on a busy two-core machine.
+  this.timeout(300_000);
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function run(coverage: boolean): Promise<TestReport> {
+    return (await createTestRunner(dir)).run({ root: dir, coverage });
+  }
+
+  it('jest 30 + ts-jest: the TypeScript lines of the helper behind a moduleNameMapper alias', async () => {
+    dir = install(fixturePath(path.join('setups', 'jest-ts')), 'setups-ts');
+    const report = await run(true);
+    assert.deepStrictEqual(statuses(report), {
+      'test/units.test.ts::units > kmToMiles > converts zero': 'passed', 'test/units.test.ts::units > kmToMiles > converts a marathon': 'failed',
+    });
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'run', source: 'jest --coverage (v8)', entries: [{ label: 'run', failed: true, lines: { 'src/lib/units.ts': [2, 3, 4] } }],
+    });
+  });
+
+  it('jest 27: the same lines as jest 30 on js-jest-quartiles', async () => {
+    dir = install(path.join(MULTIFILE_BUGS, 'js-jest-quartiles', 'project'), 'jest27');
+    const report = await run(true);
+    assert.deepStrictEqual(report.coverage, { granularity: 'run', source: 'jest --coverage (v8)', entries: [{ label: 'run', failed: true, lines: QUARTILES }] });
+  });
+
+  it('jest 22 has no V8 coverage: the usual run and a note saying so', async () => {
+    dir = install(path.join(MULTIFILE_BUGS, 'js-jest-quartiles', 'project'), 'jest22');
+    // Jest 22's default jsdom environment fails on today's Node (see versionMatrix.test.ts).
+    const pkgFile = path.join(dir, 'package.json');
+    fs.writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(pkgFile, 'utf8')), jest: { testEnvironment: 'node' } }));
+    const [plain, asked] = [await run(false), await run(true)];
+    assert.deepStrictEqual(statuses(asked), statuses(plain));
+    assert.deepStrictEqual(statuses(plain), {
+      'test/summary.test.js::quartiles of five scores': 'failed', 'test/summary.test.js::one score is every quartile': 'passed',
+    });
+    const tmp = /reflect-run-\w+/g;
+    assert.strictEqual(asked.command.replace(tmp, 'TMP'), plain.command.replace(tmp, 'TMP'));
+    assert.doesNotMatch(asked.command, /coverage/i);
+    assert.deepStrictEqual([asked.coverage, asked.notes], [undefined, ['coverage: jest 22 has no V8 coverage (it came with jest 25)']]);
+  });
+
+  it('vitest 4 with @vitest/coverage-v8 4: the TypeScript lines behind the path alias, the buggy line 13 among them', async () => {
+    dir = install(path.join(MULTIFILE_BUGS, 'ts-alias-duration', 'project'), 'vitest4');
+    const report = await run(true);
+    assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
+    // Vitest 4 remaps by statements: declaration lines and closing braces do not count, unlike vitest 3.
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'run', source: 'vitest --coverage (v8)',
+      entries: [{ label: 'run', failed: true, lines: { 'src/duration.ts': [5, 6, 7, 8, 9], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 11, 12, 13] } }],
+    });
+  });
+});
