@@ -215,8 +215,10 @@ class _MonitoringTracer:
 
     def switch(self, label):
         self.hits = self.buckets.setdefault(label, set())
-        # Lines disabled in the last test report again in this one.
-        sys.monitoring.restart_events()
+        if label != _OUTSIDE:
+            # Lines disabled in the last test report again in this one. (Not between tests: a restart re-enables
+            # every event pytest's own code had disabled too, which costs more than anything run there is worth.)
+            sys.monitoring.restart_events()
 
     def resume(self):
         pass
