@@ -43,7 +43,7 @@ describe('coverage of node:test and mocha runs', function () {
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('node:test: one entry per test file; the buggy helper two calls below is in the failing file\'s entry only', async () => {
+  it('node:test: an entry per test; the buggy helper two calls below is in the failing test\'s entry, what only passing tests ran is not', async () => {
     dir = copyBugProject(project('js-invoice-rounding'));
     // A second, passing test file that reaches another function of the same helper file.
     fs.writeFileSync(path.join(dir, 'test', 'format.test.js'), [
@@ -57,13 +57,21 @@ describe('coverage of node:test and mocha runs', function () {
     const before = snapshot(dir);
     const runner = await createTestRunner(dir);
     const report = await runner.run({ root: dir, coverage: true });
+    // money.js: roundCents 2-4 (the bug on 3), formatDollars 7-9, the exports 11 (run as the module loads).
+    const moneyForInvoices = [2, 3, 4, 11];
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)', entries: [
-        // formatDollars (money.js 7-9) ran only for the passing file; the module's export (11) for both.
-        { label: 'test/format.test.js', failed: false, lines: { 'src/util/money.js': [7, 8, 9, 11] } },
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        // formatDollars ran only for the passing file's test, in its own process: invoice.js never loaded there.
+        { label: 'test/format.test.js::formats thousands', failed: false, lines: { 'src/util/money.js': [7, 8, 9, 11] } },
         {
-          label: 'test/invoice.test.js', failed: true, lines: {
-            'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': [2, 3, 4, 11],
+          label: 'test/invoice.test.js::discount is rounded to the nearest cent', failed: true, lines: {
+            'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': moneyForInvoices,
+          },
+        },
+        {
+          // No discount: applyDiscount returns on line 5, so line 6 (the discounted path) is the failing test's only.
+          label: 'test/invoice.test.js::no discount keeps the gross total', failed: false, lines: {
+            'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 7, 9], 'src/util/money.js': moneyForInvoices,
           },
         },
       ],
@@ -75,14 +83,14 @@ describe('coverage of node:test and mocha runs', function () {
     assert.deepStrictEqual(snapshot(dir), before);
   });
 
-  it('node:test, one file run directly: that file\'s entry; a workspace package reached through node_modules counts', async () => {
+  it('node:test, one file run directly: its test\'s entry; a workspace package reached through node_modules counts', async () => {
     dir = copyBugProject(project('js-workspace-package'));
     const runner = await createTestRunner(dir);
     const report = await runner.run({ root: dir, coverage: true, only: [{ file: 'packages/report/test/report.test.js' }] });
     assert.ok(!report.command.includes(' --test '), report.command);
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
-        label: 'packages/report/test/report.test.js', failed: true, lines: {
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
+        label: 'packages/report/test/report.test.js::shares are percentages of the total', failed: true, lines: {
           'packages/format/src/index.js': [1, 2, 4], 'packages/format/src/pad.js': [2, 3, 4, 6],
           'packages/format/src/percent.js': [2, 3, 4, 6], 'packages/report/src/report.js': [1, 4, 5, 6, 7, 9],
         },
@@ -90,7 +98,7 @@ describe('coverage of node:test and mocha runs', function () {
     });
   });
 
-  it('mocha: test files share a process, so one entry for the run; the class method below the test is in it', async () => {
+  it('mocha: test files share a process, cut test by test; the class method below the test is in the failing entry', async () => {
     dir = copyBugProject(project('js-cart-class'));
     fs.writeFileSync(path.join(dir, 'test', 'lineItem.test.js'), [
       "const assert = require('assert');",
@@ -103,14 +111,18 @@ describe('coverage of node:test and mocha runs', function () {
     const runner = await createTestRunner(dir);
     const report = await runner.run({ root: dir, coverage: true });
     assert.strictEqual(report.framework, 'mocha');
+    const cartTests = {
+      'src/cart.js': [1, 3, 4, 5, 6, 8, 9, 10, 11, 14, 15, 16, 17, 19],
+      // LineItem's constructor (3-7) and subtotal (10-13), with the bug on 12.
+      'src/lineItem.js': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16],
+    };
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'run', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
-        label: 'run', failed: true, lines: {
-          'src/cart.js': [1, 3, 4, 5, 6, 8, 9, 10, 11, 14, 15, 16, 17, 19],
-          // LineItem.subtotal (10-13), with the bug on 12.
-          'src/lineItem.js': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16],
-        },
-      }],
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/cart.test.js::Cart > adds up small lines', failed: false, lines: cartTests },
+        { label: 'test/cart.test.js::Cart > gives the bulk discount from ten items on', failed: true, lines: cartTests },
+        // Loading cart.js (its class and exports) ran for every test of the process; subtotal did not run here.
+        { label: 'test/lineItem.test.js::keeps its sku', failed: false, lines: { 'src/cart.js': [1, 3, 17, 19], 'src/lineItem.js': [2, 3, 4, 5, 6, 7, 14, 16] } },
+      ],
     });
     assert.deepStrictEqual(filesOf(report).filter((f) => f.includes('node_modules') || f.startsWith('test/')), []);
     assert.deepStrictEqual(snapshot(dir), before, 'nothing written inside the workspace');
@@ -125,13 +137,16 @@ describe('coverage of node:test and mocha runs', function () {
     const runner = await createTestRunner(dir);
     const report = await runner.run({ root: dir, coverage: true });
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)',
-      // dayOf's body (2-7); line 1, its doc comment, is no code.
-      entries: [{ label: 'test/dates.test.ts', failed: true, lines: { 'src/dates.ts': [2, 3, 4, 5, 6, 7] } }],
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        // dayOf (2-7); line 1, its doc comment, is no code.
+        { label: 'test/dates.test.ts::dayOf > gives the day of a timestamp', failed: true, lines: { 'src/dates.ts': [2, 3, 4, 5, 6, 7] } },
+        // Only what loading the module ran: the declaration's `export` (2) and the end of the statement (7).
+        { label: 'test/dates.test.ts::dayOf > runs in UTC', failed: false, lines: { 'src/dates.ts': [2, 7] } },
+      ],
     });
   });
 
-  it('without coverage, both adapters start the framework exactly as before: no NODE_V8_COVERAGE, the same arguments', () => {
+  it('without coverage, both adapters start the framework exactly as before: no coverage variables, the same arguments', () => {
     dir = copyBugProject(project('js-cart-class'));
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cov-args-'));
     try {
@@ -140,9 +155,10 @@ describe('coverage of node:test and mocha runs', function () {
           const ctx: RunContext = { root: dir, tmpDir, eventsFile: path.join(tmpDir, 'events.jsonl'), timeoutMs: 1000, only };
           const plain = adapter.prepare(ctx);
           const measured = adapter.prepare({ ...ctx, coverageDir: path.join(tmpDir, 'coverage') });
-          assert.strictEqual(plain.env?.NODE_V8_COVERAGE, undefined);
+          assert.deepStrictEqual(['NODE_V8_COVERAGE', 'NODE_OPTIONS', 'REFLECT_COVERAGE_ROOT'].filter((v) => plain.env?.[v] !== undefined), []);
           assert.strictEqual(measured.env?.NODE_V8_COVERAGE, path.join(tmpDir, 'coverage'));
-          const { NODE_V8_COVERAGE: _measured, ...rest } = measured.env ?? {};
+          assert.match(measured.env?.NODE_OPTIONS ?? '', /--require "[^"]*reflect-coverage-preload\.cjs"$/);
+          const { NODE_V8_COVERAGE: _dir, NODE_OPTIONS: _options, REFLECT_COVERAGE_ROOT: _root, ...rest } = measured.env ?? {};
           assert.deepStrictEqual({ ...measured, env: Object.keys(rest).length > 0 ? rest : undefined }, { ...plain, env: plain.env });
         }
       }

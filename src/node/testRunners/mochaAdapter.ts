@@ -3,7 +3,7 @@
  * files named on the command line, so a targeted run cannot be expressed with arguments alone; instead our
  * reporter, which mocha builds after loading every file and before running any, prunes the loaded suite tree
  * down to the selected tests. Mocha's own timeout is off so our run timeout is what stops an endless test.
- * Coverage: NODE_V8_COVERAGE; the test files share a process, so lines are attributed to the whole run.
+ * Coverage: V8's, cut test by test by our preload at the reporter's test events (coveragePreload.ts).
  */
 import * as path from 'path';
 import type { ProcessResult } from '../processTree';
@@ -11,6 +11,7 @@ import { findPackageFile, majorVersion } from './binaries';
 import { resultsFromEvents } from './reporterEvents';
 import { displayCommand, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
+import { coverageEnv } from './coveragePreload';
 import { TestSetupError } from './testSetupError';
 import { v8Spectrum } from './v8Coverage';
 
@@ -43,6 +44,12 @@ function prune(suite) {
 }
 function ReflectMochaReporter(runner) {
   if (only) prune(runner.suite);
+  // With coverage, our preload cuts it test by test (code between tests ran for all of them).
+  const cut = globalThis[Symbol.for('reflect.coverage.cut')];
+  if (cut) {
+    runner.on('test', (t) => cut({ file: t.file || (t.parent && t.parent.file) || '', names: names(t) }));
+    runner.on('test end', () => cut(null));
+  }
   runner.on('test', (t) => emit({ type: 'start', file: t.file, names: names(t) }));
   runner.on('pass', (t) => emit({ type: 'result', file: t.file, names: names(t), status: 'passed', durationMs: t.duration || 0 }));
   runner.on('pending', (t) => emit({ type: 'result', file: t.file, names: names(t), status: 'skipped', durationMs: 0 }));
@@ -67,7 +74,7 @@ export const mochaAdapter: FrameworkAdapter = {
     const reporter = writeReporter(ctx, 'reflect-mocha-reporter.cjs', MOCHA_REPORTER);
     // -C (no colours) is spelt the same in every mocha version, unlike --no-color(s).
     const args = [bin, '--reporter', reporter, '--timeout', '0', '-C'];
-    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(ctx.coverageDir ? { NODE_V8_COVERAGE: ctx.coverageDir } : {}) };
+    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...coverageEnv(ctx) };
     const files = selectedFiles(ctx.only);
     if (files.length > 0) {
       // Parallel mode runs suites in workers the reporter cannot prune.

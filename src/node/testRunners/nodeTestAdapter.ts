@@ -6,7 +6,7 @@
  * reports of the tests just before it. So a small preload of ours (`--require`, which node passes on to the
  * children) writes each test's start, and the end of the tests before it, synchronously; on a timeout those say
  * which test was stuck and what the unreported ones before it did. A file that never got as far as a test is
- * scanned for its test names. Coverage: NODE_V8_COVERAGE, one file per test file's process (v8Coverage.ts).
+ * scanned for its test names. Coverage: V8's, cut test by test by a preload of ours (coveragePreload.ts).
  */
 import * as fs from 'fs';
 import type { ProcessResult } from '../processTree';
@@ -14,6 +14,7 @@ import { ReporterEvent, resultsFromEvents } from './reporterEvents';
 import { displayCommand, escapeRegex, readEvents, selectedFiles, selectedNames, writeReporter } from './reporterShared';
 import type { FrameworkAdapter, Invocation, RunContext } from './runWithAdapter';
 import { scanUnfinishedFiles } from './testFileScan';
+import { coverageEnv } from './coveragePreload';
 import { v8Spectrum } from './v8Coverage';
 
 const NODE_TEST_REPORTER = `import fs from 'node:fs';
@@ -165,8 +166,8 @@ function invocation(ctx: RunContext, direct: boolean): Invocation {
   const files = selectedFiles(ctx.only);
   args.push(...(files.length > 0 ? files : paths));
   // `node` from PATH: the project's Node, also when we run inside the editor.
-  // Every process started (the `--test` children too) writes its coverage into our folder when asked.
-  const env = { ...(direct ? { REFLECT_NODE_TEST_DIRECT: '1' } : {}), ...(ctx.coverageDir ? { NODE_V8_COVERAGE: ctx.coverageDir } : {}) };
+  // Every process started (the `--test` children too) measures coverage into our folder when asked.
+  const env = { ...(direct ? { REFLECT_NODE_TEST_DIRECT: '1' } : {}), ...coverageEnv(ctx) };
   return { command: 'node', args, display: displayCommand(['node', ...args]), ...(Object.keys(env).length > 0 ? { env } : {}) };
 }
 

@@ -1,8 +1,6 @@
 /**
- * Reads the coverage files NODE_V8_COVERAGE makes every Node process write (one JSON per process) into lines of
- * workspace source files, and the processes into a spectrum: one entry per test file when each process ran one
- * test file (node:test runs each file in its own process), else one entry for the whole run (mocha).
- *
+ * Reads the coverage a run's Node processes wrote (NODE_V8_COVERAGE's file per process, and the cuts of our
+ * preload, test by test) into lines of workspace source files; processSpectrum.ts makes them a spectrum. *
  * Code run as written (CommonJS, ES modules) has the file's own offsets. Code a loader or a build produced (tsx,
  * ts-node, tsc into dist/) is mapped back through the source map Node kept in the coverage file's
  * `source-map-cache` (Node keeps it whenever NODE_V8_COVERAGE is set); code that cannot be mapped is left out,
@@ -11,8 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { isTestFile } from '../../core/testFiles';
-import type { CoverageEntry, CoverageSpectrum, TestResult } from '../../core/types';
+import type { CoverageSpectrum, TestResult } from '../../core/types';
+import { ProcessCoverage, ProcessLines, spectrumOf } from './processSpectrum';
 import { WorkspacePaths } from './stackFrames';
 import { codeLines, coverageEnd, LineSourceMap, linesRunAsWritten, linesRunMapped, V8Function } from './v8Lines';
 
@@ -22,47 +20,50 @@ export interface V8CoverageFile {
   'source-map-cache'?: Record<string, { lineLengths?: number[]; data?: (LineSourceMap & { sourceRoot?: string; sourcesContent?: (string | null)[]; sections?: unknown }) | null; url?: string | null }>;
 }
 
-/** The workspace files one process ran: workspace-relative path → 1-based lines (test files included). */
-export type ProcessLines = Map<string, Set<number>>;
-
-/** What the spectrum's `source` says measured it. */
-export const V8_SOURCE = 'V8 (NODE_V8_COVERAGE)';
-
 /**
- * The spectrum of a run from the coverage files in `dir`, over the run's `tests`; a note when no process wrote
- * coverage of a workspace file.
+ * The spectrum of a run from the coverage folder, over the run's `tests`; a note when no process wrote coverage
+ * of a workspace file. A process our preload measured has its cuts (reflect-tests-PID-THREAD.jsonl) and Node's
+ * own file (coverage-PID-TIME-THREAD.json, for its source maps); any other process has Node's file only.
  */
 export function v8Spectrum(dir: string, root: string, tests: TestResult[]): CoverageSpectrum | { note: string } {
-  const processes = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => processLines(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as V8CoverageFile, root));
+  const names = fs.readdirSync(dir).sort();
+  const nodeFiles = new Map<string, V8CoverageFile[]>();
+  for (const name of names) {
+    const m = /^coverage-(\d+)-\d+-(\d+)\.json$/.exec(name);
+    if (m) nodeFiles.set(`${m[1]}-${m[2]}`, [...nodeFiles.get(`${m[1]}-${m[2]}`) ?? [], JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile]);
+  }
+  const paths = new WorkspacePaths(root);
+  const processes: ProcessCoverage[] = [];
+  for (const name of names) {
+    const m = /^reflect-tests-(\d+-\d+)\.jsonl$/.exec(name);
+    if (!m) continue;
+    const own = nodeFiles.get(m[1]) ?? [];
+    nodeFiles.delete(m[1]);
+    const maps = Object.assign({}, ...own.map((f) => f['source-map-cache'] ?? {})) as V8CoverageFile['source-map-cache'];
+    processes.push(cutProcess(fs.readFileSync(path.join(dir, name), 'utf8'), maps, root, paths));
+  }
+  for (const files of nodeFiles.values()) processes.push({ chunks: files.map((f) => ({ lines: processLines(f, root) })) });
   return spectrumOf(processes, tests);
 }
 
-/**
- * Processes as a spectrum: by test file when every process that ran workspace code ran exactly one of the run's
- * test files, else one entry for the whole run. Test files and processes without workspace code are left out.
- */
-export function spectrumOf(processes: ProcessLines[], tests: TestResult[]): CoverageSpectrum | { note: string } {
-  const testFiles = new Set(tests.map((t) => t.file));
-  const isTest = (file: string) => testFiles.has(file) || isTestFile(file);
-  const ran = processes.filter((p) => [...p.keys()].some((f) => !isTest(f)) || [...p.keys()].some((f) => testFiles.has(f)));
-  if (ran.length === 0) return { note: 'no test process wrote coverage of a workspace file' };
-  const owners = ran.map((p) => [...p.keys()].filter((f) => testFiles.has(f)));
-  const byFile = owners.every((o) => o.length === 1);
-  const entries = new Map<string, CoverageEntry>();
-  ran.forEach((p, i) => {
-    const label = byFile ? owners[i][0] : 'run';
-    const failed = tests.some((t) => (label === 'run' || t.file === label) && (t.status === 'failed' || t.status === 'timedOut'));
-    const entry = entries.get(label) ?? { label, failed, lines: {} };
-    entries.set(label, entry);
-    for (const [file, lines] of p) {
-      if (isTest(file) || lines.size === 0) continue;
-      entry.lines[file] = [...new Set([...(entry.lines[file] ?? []), ...lines])].sort((a, b) => a - b);
+/** A process the preload cut at its tests: one chunk per cut, labelled with its test's file and full name. */
+function cutProcess(text: string, maps: V8CoverageFile['source-map-cache'], root: string, paths: WorkspacePaths): ProcessCoverage {
+  const p: ProcessCoverage = { chunks: [] };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let cut: { stopped?: boolean; test?: { file: string; names: string[] } | null; result?: V8CoverageFile['result'] };
+    try {
+      cut = JSON.parse(line);
+    } catch {
+      // The last line of a process killed while writing it.
+      continue;
     }
-  });
-  const sorted = [...entries.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  for (const e of sorted) e.lines = Object.fromEntries(Object.entries(e.lines).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { granularity: byFile ? 'file' : 'run', source: V8_SOURCE, entries: sorted };
+    if (cut.stopped) p.stopped = true;
+    if (!cut.result) continue;
+    const test = cut.test ? { file: paths.relativeOrSelf(cut.test.file), name: cut.test.names.join(' > ') } : undefined;
+    p.chunks.push({ ...(test ? { test } : {}), lines: processLines({ result: cut.result, 'source-map-cache': maps }, root) });
+  }
+  return p;
 }
 
 /** The workspace files (their sources, for mapped code) one process ran, with the lines that ran. */
