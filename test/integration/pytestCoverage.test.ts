@@ -131,6 +131,20 @@ describe('pytest coverage: the lines each test ran', function () {
     }
   });
 
+  it('a test that runs out of time: its lines up to the kill are in its failing entry (an endless loop is the evidence)', async () => {
+    const dir = copyFixture('pytest-coverage');
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'geometry', 'spin.py'), 'def countdown(n):\n    steps = 0\n    while n != 0:\n        n -= 2\n        steps += 1\n    return steps\n');
+    fs.writeFileSync(path.join(dir, 'tests', 'test_spin.py'), 'from geometry.spin import countdown\n\n\ndef test_even():\n    assert countdown(4) == 2\n\n\ndef test_odd():\n    assert countdown(3) == 2\n');
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, only: [{ file: 'tests/test_spin.py' }], coverage: true, timeoutMs: 8_000 });
+    assert.deepStrictEqual(report.tests.map((t) => `${t.name}: ${t.status}`), ['test_even: passed', 'test_odd: timedOut']);
+    assert.deepStrictEqual(report.coverage?.entries, [
+      { label: 'tests/test_spin.py::test_even', failed: false, lines: { 'geometry/__init__.py': [1], 'geometry/spin.py': [1, 2, 3, 4, 5, 6] } },
+      { label: 'tests/test_spin.py::test_odd', failed: true, lines: { 'geometry/__init__.py': [1], 'geometry/spin.py': [1, 2, 3, 4, 5] } },
+    ]);
+  });
+
   it('a tracer already set (a debugger, pytest-cov) is left alone: the tests run as before, the source says lines may be missing', async function () {
     const dir = copyFixture('pytest-coverage');
     dirs.push(dir);
