@@ -32,7 +32,7 @@ async function run(dir: string, request: { coverage?: boolean; only?: { file: st
   return report;
 }
 
-/** The single run entry's lines, after checking the spectrum's shape. */
+/** The single run entry's lines (vitest), after checking the spectrum's shape. */
 function runLines(report: TestReport, source: string, failed: boolean): Record<string, number[]> {
   const spectrum = report.coverage as CoverageSpectrum;
   assert.ok(spectrum, `no coverage; notes: ${JSON.stringify(report.notes)}`);
@@ -49,7 +49,11 @@ describe('coverage of jest and vitest runs', function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   describe('jest (V8, js-jest-quartiles: the wrong comparator two calls below summarize)', () => {
-    const QUARTILES = { 'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8] };
+    const QUARTILES = {
+      'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8],
+      'src/stats/compare.js': [2, 3, 4, 11],
+    };
+    const JEST_SOURCE = 'jest --coverage (v8), per test file';
     beforeEach(() => {
       dir = copyBugProject(project('js-jest-quartiles'));
       // A passing test of its own that alone runs compareNumbersDesc (compare.js lines 7-9).
@@ -57,19 +61,25 @@ describe('coverage of jest and vitest runs', function () {
         "const { compareNumbersDesc } = require('../src/stats/compare');\ntest('descending', () => { expect([1, 3, 2].sort(compareNumbersDesc)).toEqual([3, 2, 1]); });\n");
     });
 
-    it('reports the source lines the run ran, the buggy line among them, in one failed run entry', async () => {
+    it('reports the source lines each test file ran, the buggy line in the failing file\'s entry, the passing file\'s lines in its own', async () => {
       const report = await run(dir, { coverage: true });
       assert.deepStrictEqual(statuses(report), {
         'test/desc.test.js::descending': 'passed', 'test/summary.test.js::quartiles of five scores': 'failed', 'test/summary.test.js::one score is every quartile': 'passed',
       });
       assert.match(report.command, / --coverage --coverageProvider=v8 --coverageReporters=json --coverageDirectory=\S+ '--coverageThreshold=\{\}'/);
-      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', true), { ...QUARTILES, 'src/stats/compare.js': [2, 3, 4, 7, 8, 9, 11] });
+      // compareNumbersDesc (lines 7-9) runs only in the passing file: it is not in the failing entry.
+      assert.deepStrictEqual(report.coverage, {
+        granularity: 'file', source: JEST_SOURCE, entries: [
+          { label: 'test/desc.test.js', failed: false, lines: { 'src/stats/compare.js': [7, 8, 9, 11] } },
+          { label: 'test/summary.test.js', failed: true, lines: QUARTILES },
+        ],
+      });
       assert.strictEqual(report.notes, undefined);
     });
 
-    it('a run of the failing file only leaves out the lines only the passing file runs', async () => {
+    it('a run of the failing file only has its entry alone', async () => {
       const report = await run(dir, { coverage: true, only: [{ file: 'test/summary.test.js' }] });
-      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', true), { ...QUARTILES, 'src/stats/compare.js': [2, 3, 4, 11] });
+      assert.deepStrictEqual(report.coverage, { granularity: 'file', source: JEST_SOURCE, entries: [{ label: 'test/summary.test.js', failed: true, lines: QUARTILES }] });
     });
 
     it('the project\'s own coverage config neither fails the run nor writes into the workspace', async () => {
@@ -82,7 +92,7 @@ describe('coverage of jest and vitest runs', function () {
       fs.writeFileSync(pkgFile, JSON.stringify(pkg));
       const report = await run(dir, { coverage: true });
       assert.deepStrictEqual([report.exitCode, report.summary, report.error], [0, { passed: 2, failed: 0, skipped: 0 }, undefined]);
-      assert.deepStrictEqual(runLines(report, 'jest --coverage (v8)', false)['src/stats/compare.js'], [2, 3, 4, 11]);
+      assert.deepStrictEqual(report.coverage, { granularity: 'file', source: JEST_SOURCE, entries: [{ label: 'test/summary.test.js', failed: false, lines: QUARTILES }] });
       assert.doesNotMatch(report.output ?? '', /threshold|% Stmts/);
     });
 

@@ -15,6 +15,7 @@ import { MULTIFILE_BUGS } from '../support/multifileBugs';
  */
 
 const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
+const JEST_SOURCE = 'jest --coverage (v8), per test file';
 const QUARTILES = {
   'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8],
   'src/stats/compare.js': [2, 3, 4, 11],
@@ -47,14 +48,14 @@ describe('coverage of jest and vitest runs across versions', function () {
       'test/units.test.ts::units > kmToMiles > converts zero': 'passed', 'test/units.test.ts::units > kmToMiles > converts a marathon': 'failed',
     });
     assert.deepStrictEqual(report.coverage, {
-      granularity: 'run', source: 'jest --coverage (v8)', entries: [{ label: 'run', failed: true, lines: { 'src/lib/units.ts': [2, 3, 4] } }],
+      granularity: 'file', source: JEST_SOURCE, entries: [{ label: 'test/units.test.ts', failed: true, lines: { 'src/lib/units.ts': [2, 3, 4] } }],
     });
   });
 
   it('jest 27: the same lines as jest 30 on js-jest-quartiles', async () => {
     dir = install(path.join(MULTIFILE_BUGS, 'js-jest-quartiles', 'project'), 'jest27');
     const report = await run(true);
-    assert.deepStrictEqual(report.coverage, { granularity: 'run', source: 'jest --coverage (v8)', entries: [{ label: 'run', failed: true, lines: QUARTILES }] });
+    assert.deepStrictEqual(report.coverage, { granularity: 'file', source: JEST_SOURCE, entries: [{ label: 'test/summary.test.js', failed: true, lines: QUARTILES }] });
   });
 
   it('jest 22 has no V8 coverage: the usual run and a note saying so', async () => {

@@ -7,6 +7,7 @@ import type { TestResult } from '../../core/types';
 import type { ProcessResult } from '../processTree';
 import { findPackageFile, majorVersion } from './binaries';
 import { istanbulRunSpectrum } from './istanbulCoverage';
+import { JEST_COVERAGE_REPORTER, jestFileSpectrum } from './jestCoverage';
 import { resultsFromEvents } from './reporterEvents';
 import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, shortPath, writeReporter,
@@ -65,18 +66,20 @@ export const jestAdapter: FrameworkAdapter = {
   prepare(ctx: RunContext): Invocation {
     const bin = findPackageFile(ctx.root, 'jest', 'bin/jest.js');
     if (!bin) throw new TestSetupError(`jest is not installed in ${ctx.root} (no node_modules/jest); run npm install there`);
-    const reporter = writeReporter(ctx, 'reflect-jest-reporter.cjs', JEST_REPORTER);
+    const coverage = ctx.coverageDir && majorVersion(ctx.root, 'jest') >= V8_COVERAGE_SINCE ? ctx.coverageDir : undefined;
+    const reporter = writeReporter(ctx, 'reflect-jest-reporter.cjs', coverage ? JEST_REPORTER + JEST_COVERAGE_REPORTER : JEST_REPORTER);
     const args = [bin, '--ci', '--watchAll=false', '--testLocationInResults', `--reporters=${reporter}`];
     // --testTimeout came with jest 24.9; older jest refuses unknown flags (its default 5 s limit then applies).
     if (majorVersion(ctx.root, 'jest') >= 25) args.push(`--testTimeout=${Math.max(ctx.timeoutMs * 2, 5000)}`);
     const names = selectedNames(ctx.only);
     // Jest matches suites and title joined by spaces; a name may be the title alone or the end of its path.
     if (names) args.push('-t', `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`);
-    if (ctx.coverageDir && majorVersion(ctx.root, 'jest') >= V8_COVERAGE_SINCE) args.push(...coverageArgs(ctx.coverageDir));
+    if (coverage) args.push(...coverageArgs(coverage));
     const files = selectedFiles(ctx.only);
     if (files.length > 0) args.push('--runTestsByPath', ...files);
     const shown = [shortPath(ctx, bin).replace(/^node_modules\/jest\/bin\/jest\.js$/, 'jest'), ...args.slice(1)];
-    return { command: nodeExecutable(), args, env: { ELECTRON_RUN_AS_NODE: '1' }, display: displayCommand(shown) };
+    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(coverage ? { REFLECT_COVERAGE_DIR: coverage } : {}) };
+    return { command: nodeExecutable(), args, env, display: displayCommand(shown) };
   },
   collect(ctx: RunContext, proc: ProcessResult) {
     const events = readEvents(ctx);
@@ -87,7 +90,8 @@ export const jestAdapter: FrameworkAdapter = {
   coverage(ctx: RunContext, tests: TestResult[]) {
     const major = majorVersion(ctx.root, 'jest');
     if (major < V8_COVERAGE_SINCE) return { note: `jest ${major || '(unknown version)'} has no V8 coverage (it came with jest ${V8_COVERAGE_SINCE})` };
-    return istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'jest --coverage (v8)');
+    // Per test file from our reporter; jest's own report (merged over the run) when the reporter wrote none.
+    return jestFileSpectrum(ctx.root, ctx.coverageDir ?? '', tests) ?? istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'jest --coverage (v8)');
   },
 };
 
@@ -95,8 +99,8 @@ export const jestAdapter: FrameworkAdapter = {
 const V8_COVERAGE_SINCE = 25;
 
 /**
- * Jest's own V8 coverage, merged over the run into istanbul JSON in `dir` (jest maps transformed code back to the
- * source). The flags override the project's config: no thresholds (they would fail the run), no other reporters
+ * Jest's own V8 coverage: in each test file's result (read by our reporter), and merged over the run into istanbul
+ * JSON in `dir` (jest maps transformed code back to the source). The flags override the project's config: no thresholds (they would fail the run), no other reporters
  * and no other folder (they would write into the workspace).
  */
 function coverageArgs(dir: string): string[] {
