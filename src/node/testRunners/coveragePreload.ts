@@ -16,7 +16,9 @@ import type { RunContext } from './runWithAdapter';
 import { writeReporter } from './reporterShared';
 
 const COVERAGE_PRELOAD = `'use strict';
-(function reflectCoverage() {
+// Measuring must never break the run: a Node without an inspector (or any surprise) measures nothing.
+try { reflectCoverage(); } catch {}
+function reflectCoverage() {
   const dir = process.env.NODE_V8_COVERAGE;
   const root = process.env.REFLECT_COVERAGE_ROOT;
   if (!dir || !root) return;
@@ -43,11 +45,22 @@ const COVERAGE_PRELOAD = `'use strict';
   try { inherited = JSON.parse(process.env.REFLECT_COVERAGE_TEST || 'null'); } catch {}
   let current = inherited;
   let stopped = false;
+  // Called inside async hooks and reporters, where a throw would end the process: never throws.
   function cut(next) {
+    try {
+      cutNow(next);
+    } catch {
+      // What this process ran from here on is not cut: the reader must not trust its cuts as per test.
+      stopped = true;
+      try { fs.appendFileSync(out, JSON.stringify({ stopped: true }) + '\\n'); } catch {}
+    }
+  }
+  function cutNow(next) {
     if (stopped) return;
     const t = Date.now();
     const taken = post('Profiler.takePreciseCoverage');
-    const result = taken ? taken.result.filter((s) => s.url.startsWith(prefix) && !s.url.includes('/node_modules/')) : [];
+    if (!taken) throw new Error('no coverage taken');
+    const result = taken.result.filter((s) => s.url.startsWith(prefix) && !s.url.includes('/node_modules/'));
     if (result.length > 0) fs.appendFileSync(out, JSON.stringify({ test: current, result }) + '\\n');
     current = next || inherited;
     if (current) process.env.REFLECT_COVERAGE_TEST = JSON.stringify(current);
@@ -76,7 +89,7 @@ const COVERAGE_PRELOAD = `'use strict';
     }).enable();
   }
   process.on('exit', () => cut(null));
-})();
+}
 `;
 
 /**
