@@ -11,8 +11,9 @@ import { copyBugProject, listBugProjects } from '../support/multifileBugs';
 import { defaultPython, makeVenv, python312, pythonWithCoverage, PythonForTests } from '../support/pythons';
 import { gitStatus, installSetup } from '../support/setups';
 
-/** Our tracer even where coverage.py is importable. */
-const STDLIB = { REFLECT_COVERAGE_TRACER: 'stdlib' };
+/** coverage.py measures instead of our tracer (when the test's Python can import it). */
+const COVERAGE_PY = { REFLECT_COVERAGE_TRACER: 'coverage.py' };
+const OURS = /^reflect pytest tracer \(sys\.(settrace|monitoring)\)$/;
 
 async function runWithCoverage(dir: string, env: Record<string, string> = {}): Promise<TestReport & { coverage: CoverageSpectrum }> {
   const report = await (await createTestRunner(dir)).run({ root: dir, coverage: true, env, timeoutMs: 60_000 });
@@ -46,9 +47,9 @@ describe('pytest coverage: the lines each test ran', function () {
 
   it('src layout: the module-level table\'s lines and the helper below the called function are in the failing test\'s entry', async () => {
     const dir = bug('py-src-tax-table');
-    const { coverage } = await runWithCoverage(dir, STDLIB);
+    const { coverage } = await runWithCoverage(dir);
     assert.strictEqual(coverage.granularity, 'test');
-    assert.match(coverage.source, /^reflect pytest tracer \(sys\.(settrace|monitoring)\)$/);
+    assert.match(coverage.source, OURS);
     const shared = { 'src/shop/cart.py': [1, 2, 5, 7, 8, 9], 'src/shop/tax.py': [1, 4, 5, 6, 7, 11, 13] };
     assert.deepStrictEqual(linesOf(coverage), {
       'tests/test_cart.py::test_eu_checkout_adds_21_percent': shared,
@@ -58,11 +59,11 @@ describe('pytest coverage: the lines each test ran', function () {
   });
 
   it('relative imports two calls below, and a class method reached through an attribute', async () => {
-    const slug = (await runWithCoverage(bug('py-slug-normalize'), STDLIB)).coverage;
+    const slug = (await runWithCoverage(bug('py-slug-normalize'))).coverage;
     const accents = linesOf(slug)['tests/test_slug.py::test_accents_are_dropped'];
     assert.deepStrictEqual(accents['textkit/normalize.py'], [1, 2, 4, 7, 9, 10]);
     assert.deepStrictEqual(accents['textkit/_compat.py'], [1, 4, 6]);
-    const ledger = (await runWithCoverage(bug('py-inventory-ledger'), STDLIB)).coverage;
+    const ledger = (await runWithCoverage(bug('py-inventory-ledger'))).coverage;
     assert.deepStrictEqual(failedOf(ledger), { 'tests/test_inventory.py::test_sell_reduces_stock': true, 'tests/test_inventory.py::test_cannot_sell_more_than_stock': false });
     const sell = linesOf(ledger)['tests/test_inventory.py::test_sell_reduces_stock'];
     assert.deepStrictEqual(sell['stock/ledger.py'], [1, 4, 5, 6, 8, 9, 11, 13]);
@@ -75,9 +76,9 @@ describe('pytest coverage: the lines each test ran', function () {
   const spare = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-pytests-'));
   dirs.push(spare);
   const dflt = defaultPython();
-  variants.push({ py: dflt, env: STDLIB, source: /^reflect pytest tracer \(sys\.(settrace|monitoring)\)$/, title: `${dflt.title}, our tracer` });
+  variants.push({ py: dflt, env: {}, source: OURS, title: `${dflt.title}, our tracer` });
   const cov = pythonWithCoverage();
-  variants.push({ py: cov, env: {}, source: /^coverage\.py \d+\.\d+(\.\d+)? \(a dynamic context per test\)$/, title: cov?.title ?? 'a Python with coverage.py (none here)' });
+  variants.push({ py: cov, env: COVERAGE_PY, source: /^coverage\.py \d+\.\d+(\.\d+)? \(a dynamic context per test\)$/, title: cov ? `${cov.title}, asked for` : 'a Python with coverage.py (none here)' });
   const mon = python312(path.join(spare, 'pytest'));
   variants.push({ py: mon, env: {}, source: /^reflect pytest tracer \(sys\.monitoring\)$/, title: mon?.title ?? 'Python 3.12+ (none here)' });
 
@@ -115,17 +116,43 @@ describe('pytest coverage: the lines each test ran', function () {
     dirs.push(dir);
     const ws = await createScratchProvider(dir).create();
     try {
-      const { coverage } = await runWithCoverage(ws.root, STDLIB);
+      const { coverage } = await runWithCoverage(ws.root);
+      // Our tracer, even when the venv's Python could import coverage.py: it is used only when asked for.
+      assert.match(coverage.source, OURS);
       const lines = linesOf(coverage);
       assert.deepStrictEqual(lines['tests/test_cart.py::TestCartTotal > test_discount[10-540]'], { 'src/shop/__init__.py': [1], 'src/shop/cart.py': [1, 4, 6, 9, 11, 12] });
       assert.deepStrictEqual(lines['tests/test_cart.py::test_line_total[0-3-0]'], { 'src/shop/__init__.py': [1], 'src/shop/cart.py': [1, 4, 6, 9] });
       assert.strictEqual(coverage.entries.length, 6);
       assertOnlySources(coverage, ws.root);
-      await runWithCoverage(dir, STDLIB);
+      await runWithCoverage(dir);
       assert.strictEqual(gitStatus(dir), '');
     } finally {
       await ws.dispose();
     }
+  });
+
+  it('a test that runs out of time: its lines up to the kill are in its failing entry (an endless loop is the evidence)', async () => {
+    const dir = copyFixture('pytest-coverage');
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'geometry', 'spin.py'), 'def countdown(n):\n    steps = 0\n    while n != 0:\n        n -= 2\n        steps += 1\n    return steps\n');
+    fs.writeFileSync(path.join(dir, 'tests', 'test_spin.py'), 'from geometry.spin import countdown\n\n\ndef test_even():\n    assert countdown(4) == 2\n\n\ndef test_odd():\n    assert countdown(3) == 2\n');
+    const runner = await createTestRunner(dir);
+    const report = await runner.run({ root: dir, only: [{ file: 'tests/test_spin.py' }], coverage: true, timeoutMs: 8_000 });
+    assert.deepStrictEqual(report.tests.map((t) => `${t.name}: ${t.status}`), ['test_even: passed', 'test_odd: timedOut']);
+    assert.deepStrictEqual(report.coverage?.entries, [
+      { label: 'tests/test_spin.py::test_even', failed: false, lines: { 'geometry/__init__.py': [1], 'geometry/spin.py': [1, 2, 3, 4, 5, 6] } },
+      { label: 'tests/test_spin.py::test_odd', failed: true, lines: { 'geometry/__init__.py': [1], 'geometry/spin.py': [1, 2, 3, 4, 5] } },
+    ]);
+  });
+
+  it('a tracer already set (a debugger, pytest-cov) is left alone: the tests run as before, the source says lines may be missing', async function () {
+    const dir = copyFixture('pytest-coverage');
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'tests', 'conftest.py'), 'import sys\n\n\ndef _theirs(frame, event, arg):\n    return None\n\n\nsys.settrace(_theirs)\n');
+    const report = await runWithCoverage(dir);
+    if (/sys\.monitoring/.test(report.coverage.source)) this.skip();
+    assert.strictEqual(report.coverage.source, 'reflect pytest tracer (sys.settrace); another tracer (a debugger, pytest-cov) was active: lines may be missing');
+    assert.deepStrictEqual(report.summary, { passed: 2, failed: 3, skipped: 0 });
   });
 
   it('a run without coverage has no spectrum, no note, and the command it always had', async () => {

@@ -3,25 +3,23 @@
  * dir and named with `-p` only when the run measures coverage. It records, per test, which workspace lines the
  * test's setup, call and teardown ran; the lines run while a test file is imported (collection) and outside any
  * test are kept apart, so the reader can attribute module-level code (tables, constants, def lines) to the tests
- * that use it. Standard library only; coverage.py measures instead when the test's Python can import it.
+ * that use it. Standard library only; coverage.py measures instead when asked (REFLECT_COVERAGE_TRACER=coverage.py).
  */
+
+import { PYTEST_COVERAGE_TRACERS } from './pytestCoverageTracers';
 
 /** Module name of the plugin (written as `<name>.py` into the run's temp dir, which is on PYTHONPATH). */
 export const PYTEST_COVERAGE_MODULE = 'reflect_pytest_coverage';
 
-/**
- * The plugin. Environment: REFLECT_COVERAGE_DIR (where it writes `pytest-<pid>.json` at the end of the session),
- * REFLECT_COVERAGE_ROOT (the workspace root), REFLECT_COVERAGE_TRACER=stdlib (never coverage.py).
- * Output: `{ source, root, tests: {nodeid: {file: lines}}, collected: {module nodeid: {file: lines}},
- * outside: {file: lines}, note? }` with workspace-relative '/' paths.
- */
-export const PYTEST_COVERAGE_PLUGIN = `
+/** Constants and the rule for which files are the project's own code. */
+const PREAMBLE = `
 """Reflect's pytest coverage: the workspace lines each test ran (its setup, call and teardown), written as one
-JSON file per process at the end of the session. coverage.py measures when it is importable (one dynamic context
-per test); otherwise a tracer on the standard library: sys.monitoring on Python 3.12+, sys.settrace before.
+JSON file per process at the end of the session, by a tracer on the standard library: sys.monitoring on Python
+3.12+, sys.settrace before; or by coverage.py (one dynamic context per test) when REFLECT_COVERAGE_TRACER=coverage.py.
 Only files under the workspace root that are not tests, virtualenvs or installed packages are traced at all."""
 import json
 import os
+import signal
 import sys
 import threading
 
@@ -65,144 +63,15 @@ def workspace_file(filename):
         return None
     return "/".join(parts)
 
+`;
 
-class _SettraceTracer:
-    """sys.settrace (and threading.settrace): the global function only answers 'call' events, and hands a line
-    tracer to frames of workspace files only, so other code runs without line events."""
-    source = "reflect pytest tracer (sys.settrace)"
-
-    def __init__(self):
-        self.buckets = {}
-        self.hits = self.buckets.setdefault(_OUTSIDE, set())
-        self._files = {}
-
-    def start(self):
-        files, relative = self._files, workspace_file
-
-        def line(frame, event, arg):
-            if event == "line":
-                self.hits.add((frame.f_code.co_filename, frame.f_lineno))
-            return line
-
-        def call(frame, event, arg):
-            filename = frame.f_code.co_filename
-            rel = files.get(filename, 0)
-            if rel == 0:
-                rel = files[filename] = relative(filename)
-            if rel is None:
-                return None
-            # The 'call' event's own line is the def line, which ran when the module was imported.
-            return line
-
-        self._call = call
-        threading.settrace(call)
-        sys.settrace(call)
-
-    def switch(self, label):
-        self.hits = self.buckets.setdefault(label, set())
-
-    def stop(self):
-        note = None if sys.gettrace() is self._call else "another tracer (a debugger, pytest-cov) replaced ours during the run: lines may be missing"
-        sys.settrace(None)
-        threading.settrace(None)
-        out = {}
-        for label, hits in self.buckets.items():
-            lines = out.setdefault(label, {})
-            for filename, lineno in hits:
-                rel = self._files.get(filename)
-                if rel:
-                    lines.setdefault(rel, set()).add(lineno)
-        return out, note
-
-
-class _MonitoringTracer:
-    """sys.monitoring (PEP 669, Python 3.12+): a code object of a workspace file gets LINE events, every other one is
-    disabled at its first start; each line reports once per test and is then disabled until the next test."""
-    source = "reflect pytest tracer (sys.monitoring)"
-
-    def __init__(self):
-        self.buckets = {}
-        self.hits = self.buckets.setdefault(_OUTSIDE, set())
-        self._files = {}
-        self._tool = None
-
-    def start(self):
-        mon = sys.monitoring
-        tool = next((t for t in (mon.COVERAGE_ID, 4, 5) if mon.get_tool(t) is None), None)
-        if tool is None:
-            raise RuntimeError("no free sys.monitoring tool id")
-        mon.use_tool_id(tool, "reflect")
-        self._tool = tool
-        files, relative, DISABLE, events = self._files, workspace_file, mon.DISABLE, mon.events
-
-        def started(code, offset):
-            filename = code.co_filename
-            rel = files.get(filename, 0)
-            if rel == 0:
-                rel = files[filename] = relative(filename)
-            if rel is not None:
-                mon.set_local_events(tool, code, events.LINE)
-            return DISABLE
-
-        def line(code, lineno):
-            self.hits.add((code.co_filename, lineno))
-            return DISABLE
-
-        mon.register_callback(tool, events.PY_START, started)
-        mon.register_callback(tool, events.LINE, line)
-        mon.set_events(tool, events.PY_START)
-
-    def switch(self, label):
-        self.hits = self.buckets.setdefault(label, set())
-        # Lines disabled in the last test report again in this one.
-        sys.monitoring.restart_events()
-
-    def stop(self):
-        mon = sys.monitoring
-        mon.set_events(self._tool, 0)
-        mon.register_callback(self._tool, mon.events.PY_START, None)
-        mon.register_callback(self._tool, mon.events.LINE, None)
-        mon.free_tool_id(self._tool)
-        out = {}
-        for label, hits in self.buckets.items():
-            lines = out.setdefault(label, {})
-            for filename, lineno in hits:
-                rel = self._files.get(filename)
-                if rel:
-                    lines.setdefault(rel, set()).add(lineno)
-        return out, None
-
-
-class _CoverageDotPy:
-    """coverage.py, when the test's Python has it: its C tracer, one dynamic context per test, data kept in memory."""
-
-    def __init__(self, coverage):
-        self.source = "coverage.py %s (a dynamic context per test)" % coverage.__version__
-        omit = [os.path.join(r, "*", d, "*") for r in _ROOTS for d in sorted(_NOT_OURS)]
-        self._cov = coverage.Coverage(data_file=None, config_file=False, include=[os.path.join(r, "*") for r in _ROOTS], omit=omit)
-
-    def start(self):
-        self._cov.start()
-
-    def switch(self, label):
-        self._cov.switch_context(label)
-
-    def stop(self):
-        self._cov.stop()
-        data = self._cov.get_data()
-        out = {}
-        for filename in data.measured_files():
-            rel = workspace_file(filename)
-            if rel is None:
-                continue
-            for lineno, labels in data.contexts_by_lineno(filename).items():
-                for label in labels:
-                    out.setdefault(label, {}).setdefault(rel, set()).add(lineno)
-        return out, None
-
+/** Which measurer, and pytest's hooks: a bucket per test and per imported test file, the file at the end. */
+const HOOKS = `
 
 def _measurer():
-    if os.environ.get("REFLECT_COVERAGE_TRACER") != "stdlib":
+    # Ours by default: coverage.py's switch of context per test costs about 2 ms of SQLite writes per test, and its
+    # import 0.1 s; ours records the same lines for less (README, "Coverage"). coverage.py when asked for.
+    if os.environ.get("REFLECT_COVERAGE_TRACER") == "coverage.py":
         try:
             import coverage
             return _CoverageDotPy(coverage)
@@ -217,6 +86,18 @@ _MEASURER = None
 if _DIR:
     _MEASURER = _measurer()
     _MEASURER.start()
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: _killed())
+
+
+def _killed():
+    # Reflect's time limit ends the run with SIGTERM: write what was measured, the test that ran out of time
+    # included (an endless loop's lines are the evidence), then end as the signal would have.
+    try:
+        _finish()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -229,6 +110,32 @@ def pytest_runtest_protocol(item, nextitem):
         yield
     finally:
         _MEASURER.switch(_OUTSIDE)
+
+
+def _measured_phase():
+    if _MEASURER is None:
+        yield
+        return
+    _MEASURER.resume()
+    try:
+        yield
+    finally:
+        _MEASURER.pause()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    yield from _measured_phase()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield from _measured_phase()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield from _measured_phase()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -246,6 +153,10 @@ def pytest_make_collect_report(collector):
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
+    _finish()
+
+
+def _finish():
     global _MEASURER
     if _MEASURER is None:
         return
@@ -260,15 +171,17 @@ def pytest_sessionfinish(session):
             result["tests"][label[5:]] = lines
         elif label.startswith("collect:"):
             result["collected"][label[8:]] = lines
-        elif lines:
-            result["outside"] = _merge(result["outside"], lines)
+        else:
+            result["outside"] = lines
     with open(os.path.join(_DIR, "pytest-%d.json" % os.getpid()), "w", encoding="utf-8") as f:
         json.dump(result, f)
-
-
-def _merge(a, b):
-    out = {rel: set(lines) for rel, lines in a.items()}
-    for rel, lines in b.items():
-        out.setdefault(rel, set()).update(lines)
-    return {rel: sorted(lines) for rel, lines in out.items()}
 `;
+
+/**
+ * The plugin. Environment: REFLECT_COVERAGE_DIR (where it writes `pytest-<pid>.json` at the end of the session,
+ * or when our time limit's SIGTERM ends it), REFLECT_COVERAGE_ROOT (the workspace root), REFLECT_COVERAGE_TRACER=
+ * coverage.py (coverage.py measures, when the test's Python can import it). Output: `{ source, root, tests:
+ * {nodeid: {file: lines}}, collected: {module nodeid: {file: lines}}, outside: {file: lines}, note? }` with
+ * workspace-relative '/' paths.
+ */
+export const PYTEST_COVERAGE_PLUGIN = PREAMBLE + PYTEST_COVERAGE_TRACERS + HOOKS;
