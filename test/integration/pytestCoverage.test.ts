@@ -56,6 +56,11 @@ describe('pytest coverage: the lines each test ran', function () {
       'tests/test_cart.py::test_uk_checkout': shared,
     });
     assert.deepStrictEqual(failedOf(coverage), { 'tests/test_cart.py::test_eu_checkout_adds_21_percent': true, 'tests/test_cart.py::test_uk_checkout': false });
+    // The same project reached through a symbolic link: paths relative to the root as given, the same lines.
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-link-')), 'ws');
+    dirs.push(path.dirname(link));
+    fs.symlinkSync(dir, link, 'dir');
+    assert.deepStrictEqual((await runWithCoverage(link)).coverage, coverage);
   });
 
   it('relative imports two calls below, and a class method reached through an attribute', async () => {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CoverageSpectrum, TestResult } from '../../core/types';
 import { isTestFile } from '../../core/testFiles';
+import { codeLines } from './v8Lines';
 
 /** A position in istanbul's maps: 1-based line, 0-based column. */
 interface IstanbulPosition {
@@ -52,32 +53,6 @@ export function linesRun(map: IstanbulCoverageMap): Map<string, number[]> {
     const ran = [...innermost].filter(([, s]) => s.ran).map(([line]) => line).sort((a, b) => a - b);
     if (ran.length > 0) out.set(typeof file.path === 'string' ? file.path : key, ran);
   }
-  return out;
-}
-
-/**
- * The 1-based lines of `text` that hold code: not blank, not only a comment. Comments are found line by line
- * (`//`, and `/* … *\/` blocks that start a line), which is enough for what V8 reports as run: the lines around a
- * function that ran, doc comments and blank lines included. Pure.
- */
-export function codeLines(text: string): Set<number> {
-  const out = new Set<number>();
-  let inBlock = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    let rest = raw.trim();
-    for (;;) {
-      if (inBlock) {
-        const close = rest.indexOf('*/');
-        if (close < 0) return;
-        inBlock = false;
-        rest = rest.slice(close + 2).trim();
-      } else if (rest.startsWith('/*')) {
-        inBlock = true;
-        rest = rest.slice(2);
-      } else break;
-    }
-    if (rest !== '' && !rest.startsWith('//')) out.add(i + 1);
-  });
   return out;
 }
 

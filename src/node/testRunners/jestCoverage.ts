@@ -28,6 +28,13 @@ function shifted(functions, by) {
   const at = (o) => Math.max(0, o - by);
   return functions.map((f) => ({ ...f, ranges: f.ranges.map((r) => ({ ...r, startOffset: at(r.startOffset), endOffset: at(r.endOffset) })) }));
 }
+// A transformer that only inlines its map (no sourceMapPath in jest's cache).
+function inlineMap(code) {
+  const at = code.lastIndexOf('sourceMappingURL=data:application/json');
+  const start = at < 0 ? -1 : code.indexOf(';base64,', at);
+  if (start < 0) return null;
+  try { return JSON.parse(Buffer.from(code.slice(start + 8).trim(), 'base64').toString('utf8')); } catch (e) { return null; }
+}
 function writeCoverage(testFile, v8Coverage) {
   if (!coverageDir || !Array.isArray(v8Coverage)) return;
   const result = [];
@@ -38,7 +45,7 @@ function writeCoverage(testFile, v8Coverage) {
     result.push({ url, functions: shifted(script.functions, t && t.wrapperLength) });
     if (t && typeof t.code === 'string' && t.code !== t.originalCode) {
       let data = null;
-      try { data = JSON.parse(fs.readFileSync(t.sourceMapPath, 'utf8')); } catch (e) { data = null; }
+      try { data = JSON.parse(fs.readFileSync(t.sourceMapPath, 'utf8')); } catch (e) { data = inlineMap(t.code); }
       cache[url] = { lineLengths: t.code.split('\\n').map((l) => l.length), data, url };
     }
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { TestResult } from '../../../src/core/types';
-import { codeLines, istanbulRunSpectrum, IstanbulCoverageMap, linesRun, workspaceLines } from '../../../src/node/testRunners/istanbulCoverage';
+import { istanbulRunSpectrum, IstanbulCoverageMap, linesRun, workspaceLines } from '../../../src/node/testRunners/istanbulCoverage';
 
 /** A statement on lines `from`–`to` (columns are not read). */
 const at = (from: number, to = from) => ({ start: { line: from, column: 0 }, end: { line: to, column: 1 } });
@@ -34,13 +34,6 @@ describe('istanbul coverage (jest and vitest V8 coverage)', () => {
         '/w/bad.js': { path: '/w/bad.js', statementMap: { 0: { start: { line: 'x' }, end: {} } }, s: { 0: 1 } },
       } as unknown as IstanbulCoverageMap;
       assert.deepStrictEqual([...linesRun(map)], []);
-    });
-  });
-
-  describe('codeLines', () => {
-    it('leaves out blank lines, line comments and comment blocks', () => {
-      const text = ['/** Doc', ' * more', ' */', 'function f() {', '', '  // why', '  return 1; // trailing', '}', '/* a */ g();', "const s = '/*';", 'h();'].join('\n');
-      assert.deepStrictEqual([...codeLines(text)], [4, 7, 8, 9, 10, 11]);
     });
   });
 

@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { TestResult } from '../../../src/core/types';
+import { jestFileSpectrum } from '../../../src/node/testRunners/jestCoverage';
+
+const result = (file: string, status: TestResult['status']): TestResult => ({ id: `${file}::t`, file, name: 't', status, durationMs: 1 });
+
+describe('jest coverage per test file (what our reporter writes)', () => {
+  let tmp: string;
+  let root: string;
+  let dir: string;
+  const SOURCE = 'function a() {\n  return 1;\n}\nfunction b() {\n  return 2;\n}\nmodule.exports = { a, b };\n';
+  beforeEach(() => {
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-jestcov-')));
+    root = path.join(tmp, 'w');
+    dir = path.join(tmp, 'cov');
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'test'));
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(root, 'src', 'ab.js'), SOURCE);
+    fs.writeFileSync(path.join(root, 'test', 'ab.test.js'), 'test();\n');
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** V8 coverage of src/ab.js in which only function `name` ran (offsets into SOURCE). */
+  function ranOnly(name: 'a' | 'b') {
+    const start = (n: string) => SOURCE.indexOf(`function ${n}`);
+    const end = (n: string) => SOURCE.indexOf('}\n', start(n)) + 1;
+    const fn = (n: string, count: number) => ({ functionName: n, isBlockCoverage: true, ranges: [{ startOffset: start(n), endOffset: end(n), count }] });
+    return {
+      url: pathToFileURL(path.join(root, 'src', 'ab.js')).href,
+      functions: [{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: SOURCE.length, count: 1 }] }, fn('a', name === 'a' ? 1 : 0), fn('b', name === 'b' ? 1 : 0)],
+    };
+  }
+  const write = (n: number, testFile: string, scripts: unknown[]) =>
+    fs.writeFileSync(path.join(dir, `jest-file-${n}.json`), JSON.stringify({ testFile, result: scripts, 'source-map-cache': {} }));
+
+  it('gives one entry per test file, labelled as the report names it, failed from its own tests, test files left out', () => {
+    write(1, path.join(root, 'test', 'ab.test.js'), [ranOnly('a'), { url: pathToFileURL(path.join(root, 'test', 'ab.test.js')).href, functions: [{ ranges: [{ startOffset: 0, endOffset: 8, count: 1 }] }] }]);
+    write(2, path.join(root, 'test', 'b.test.js'), [ranOnly('b')]);
+    const tests = [result('test/ab.test.js', 'failed'), result('test/b.test.js', 'passed')];
+    assert.deepStrictEqual(jestFileSpectrum(root, dir, tests), {
+      granularity: 'file', source: 'jest --coverage (v8), per test file', entries: [
+        { label: 'test/ab.test.js', failed: true, lines: { 'src/ab.js': [1, 2, 3, 7] } },
+        { label: 'test/b.test.js', failed: false, lines: { 'src/ab.js': [4, 5, 6, 7] } },
+      ],
+    });
+  });
+
+  it('merges two files of coverage for one test file, and gives nothing when the reporter wrote nothing', () => {
+    assert.strictEqual(jestFileSpectrum(root, dir, []), undefined);
+    write(1, path.join(root, 'test', 'ab.test.js'), [ranOnly('a')]);
+    write(2, path.join(root, 'test', 'ab.test.js'), [ranOnly('b')]);
+    assert.deepStrictEqual(jestFileSpectrum(root, dir, [result('test/ab.test.js', 'timedOut')])?.entries,
+      [{ label: 'test/ab.test.js', failed: true, lines: { 'src/ab.js': [1, 2, 3, 4, 5, 6, 7] } }]);
+  });
+});
