@@ -83,6 +83,37 @@ describe('coverage of node:test and mocha runs', function () {
     assert.deepStrictEqual(snapshot(dir), before);
   });
 
+  it('node:test: a Node process a test starts (a CLI) counts for that test', async () => {
+    dir = copyBugProject(project('js-invoice-rounding'));
+    fs.writeFileSync(path.join(dir, 'src', 'cli.js'), "const { invoiceTotal } = require('./invoice');\nconsole.log(invoiceTotal(JSON.parse(process.argv[2])));\n");
+    fs.writeFileSync(path.join(dir, 'test', 'cli.test.js'), [
+      "const test = require('node:test');",
+      "const assert = require('node:assert');",
+      "const { execFileSync } = require('node:child_process');",
+      "const path = require('node:path');",
+      '',
+      "test('the CLI prints the total', () => {",
+      "  const order = JSON.stringify({ lines: [{ price: 10.99, qty: 3 }], discountPercent: 20 });",
+      "  const out = execFileSync(process.execPath, [path.join(__dirname, '..', 'src', 'cli.js'), order], { encoding: 'utf8' });",
+      "  assert.strictEqual(out.trim(), '26.38');",
+      '});',
+      '',
+      "test('needs no CLI', () => assert.ok(true));",
+      '',
+    ].join('\n'));
+    const report = await (await createTestRunner(dir)).run({ root: dir, coverage: true, only: [{ file: 'test/cli.test.js' }] });
+    assert.deepStrictEqual(report.coverage, {
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/cli.test.js::needs no CLI', failed: false, lines: {} },
+        {
+          label: 'test/cli.test.js::the CLI prints the total', failed: true, lines: {
+            'src/cli.js': [1, 2], 'src/invoice.js': [1, 4, 5, 6, 7, 9], 'src/pricing/discount.js': [1, 4, 5, 6, 7, 9], 'src/util/money.js': [2, 3, 4, 11],
+          },
+        },
+      ],
+    });
+  });
+
   it('node:test, one file run directly: its test\'s entry; a workspace package reached through node_modules counts', async () => {
     dir = copyBugProject(project('js-workspace-package'));
     const runner = await createTestRunner(dir);

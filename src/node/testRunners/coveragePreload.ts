@@ -3,18 +3,22 @@
  * the run through NODE_OPTIONS, starts V8's precise block coverage on an in-process inspector session and cuts it
  * where a test starts and ends: each cut takes the counts since the last one (taking resets them) and appends the
  * workspace's scripts to a file of its own in the coverage folder, labelled with the test that ran them. Code run
- * outside any test (loading the files, hooks between tests) is labelled with none: it ran for every test.
+ * outside any test (loading the files, hooks between tests) is labelled with none: it ran for every test. A Node
+ * process a test starts inherits the test's label (REFLECT_COVERAGE_TEST) for all it runs.
  * NODE_V8_COVERAGE stays set, so Node still writes its source-map-cache at exit (its counts are then the rest).
  *
- * Taking costs a few milliseconds a time. Once the cuts have cost a quarter of the process's time (and at least
- * 250 ms), the preload stops cutting and says so; the reader then attributes that process's lines as a whole.
+ * Taking costs one to a few milliseconds a time (V8 walks every function of the process). Once the cuts have cost
+ * a sixth of the process's time (and at least 100 ms), the preload stops cutting and says so; the reader then
+ * attributes that process's lines as a whole (per test file, or per run).
  */
 import * as fs from 'fs';
 import type { RunContext } from './runWithAdapter';
 import { writeReporter } from './reporterShared';
 
 const COVERAGE_PRELOAD = `'use strict';
-(function reflectCoverage() {
+// Measuring must never break the run: a Node without an inspector (or any surprise) measures nothing.
+try { reflectCoverage(); } catch {}
+function reflectCoverage() {
   const dir = process.env.NODE_V8_COVERAGE;
   const root = process.env.REFLECT_COVERAGE_ROOT;
   if (!dir || !root) return;
@@ -36,17 +40,33 @@ const COVERAGE_PRELOAD = `'use strict';
   const out = path.join(dir, 'reflect-tests-' + process.pid + '-' + threadId + '.jsonl');
   const started = Date.now();
   let spent = 0;
-  let current = null;
+  // A process a test started (a CLI the test runs) belongs to that test, as its parent said when starting it.
+  let inherited = null;
+  try { inherited = JSON.parse(process.env.REFLECT_COVERAGE_TEST || 'null'); } catch {}
+  let current = inherited;
   let stopped = false;
+  // Called inside async hooks and reporters, where a throw would end the process: never throws.
   function cut(next) {
+    try {
+      cutNow(next);
+    } catch {
+      // What this process ran from here on is not cut: the reader must not trust its cuts as per test.
+      stopped = true;
+      try { fs.appendFileSync(out, JSON.stringify({ stopped: true }) + '\\n'); } catch {}
+    }
+  }
+  function cutNow(next) {
     if (stopped) return;
     const t = Date.now();
     const taken = post('Profiler.takePreciseCoverage');
-    const result = taken ? taken.result.filter((s) => s.url.startsWith(prefix) && !s.url.includes('/node_modules/')) : [];
+    if (!taken) throw new Error('no coverage taken');
+    const result = taken.result.filter((s) => s.url.startsWith(prefix) && !s.url.includes('/node_modules/'));
     if (result.length > 0) fs.appendFileSync(out, JSON.stringify({ test: current, result }) + '\\n');
-    current = next;
+    current = next || inherited;
+    if (current) process.env.REFLECT_COVERAGE_TEST = JSON.stringify(current);
+    else delete process.env.REFLECT_COVERAGE_TEST;
     spent += Date.now() - t;
-    if (spent > 250 && spent * 4 > Date.now() - started) {
+    if (spent > 100 && spent > (Date.now() - started) / 6) {
       stopped = true;
       fs.appendFileSync(out, JSON.stringify({ stopped: true }) + '\\n');
     }
@@ -69,7 +89,7 @@ const COVERAGE_PRELOAD = `'use strict';
     }).enable();
   }
   process.on('exit', () => cut(null));
-})();
+}
 `;
 
 /**

@@ -35,7 +35,10 @@ export function spectrumOf(processes: ProcessCoverage[], tests: TestResult[]): C
   const ran = processes.map((p) => ({ p, whole: merged(p.chunks.map((c) => c.lines)) }))
     .filter(({ whole }) => [...whole.keys()].some((f) => !isTest(f) || testFiles.has(f)));
   if (ran.length === 0) return { note: 'no test process wrote coverage of a workspace file' };
-  const hosts = ran.map(({ whole }) => [...whole.keys()].filter((f) => testFiles.has(f)));
+  const hosts = ran.map(({ p, whole }) => {
+    const own = [...whole.keys()].filter((f) => testFiles.has(f));
+    return own.length > 0 ? own : adoptedBy(p, tests);
+  });
   const sourceLines = (lines: ProcessLines) => new Map([...lines].filter(([f, l]) => !isTest(f) && l.size > 0));
   const perTest = hosts.every((h) => h.length > 0) && ran.every(({ p }) => !p.stopped) && ran.some(({ p }) => p.chunks.some((c) => c.test));
   if (perTest) {
@@ -48,6 +51,15 @@ export function spectrumOf(processes: ProcessCoverage[], tests: TestResult[]): C
   const groups = new Map<string, ProcessLines[]>();
   ran.forEach(({ whole }, i) => groups.set(byFile ? hosts[i][0] : 'run', [...groups.get(byFile ? hosts[i][0] : 'run') ?? [], whole]));
   return spectrum(byFile ? 'file' : 'run', [...groups].map(([label, parts]) => entry(label, failedIn(label === 'run' ? tests : tests.filter((t) => t.file === label)), sourceLines(merged(parts)))));
+}
+
+/**
+ * The test files of a process that ran none itself but was started by tests (each chunk names its test): a CLI
+ * a test runs belongs to that test's file. None when a chunk names no test the run knows.
+ */
+function adoptedBy(p: ProcessCoverage, tests: TestResult[]): string[] {
+  const owners = p.chunks.map((c) => (c.test ? ownerOf(c.test, tests) : undefined));
+  return owners.every((o) => o) ? [...new Set(owners.map((o) => o!.file))] : [];
 }
 
 /** The chunks of a process that ran for test `t`: the shared ones, its own, and those of no test the run knows. */

@@ -90,6 +90,19 @@ describe('V8 coverage files', () => {
     });
   });
 
+  it('a process a test started (every cut named after that test) counts for that test only', () => {
+    const processes: ProcessCoverage[] = [
+      { chunks: [cut(undefined, [['test/cli.test.js', [1]]]), cut(['test/cli.test.js', 'runs the cli'], []), cut(['test/cli.test.js', 'other'], [])] },
+      { chunks: [cut(['/abs/test/cli.test.js', 'runs the cli'], [['bin/cli.js', [1, 2]]])] },
+    ];
+    assert.deepStrictEqual(spectrumOf(processes, [result('test/cli.test.js', 'failed', 'runs the cli'), result('test/cli.test.js', 'passed', 'other')]), {
+      granularity: 'test', source: 'V8 (NODE_V8_COVERAGE)', entries: [
+        { label: 'test/cli.test.js::other', failed: false, lines: {} },
+        { label: 'test/cli.test.js::runs the cli', failed: true, lines: { 'bin/cli.js': [1, 2] } },
+      ],
+    });
+  });
+
   it('a process whose preload stopped cutting (too costly) makes the spectrum per test file', () => {
     const processes: ProcessCoverage[] = [
       { stopped: true, chunks: [cut(undefined, [['test/a.test.js', [1]], ['src/a.js', [1]]]), cut(['test/a.test.js', 'adds'], [['src/a.js', [2]]])] },
