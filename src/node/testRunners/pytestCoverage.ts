@@ -32,6 +32,8 @@ export function readPytestCoverage(dir: string, root: string, tests: TestResult[
   const names = fs.readdirSync(dir).filter((n) => /^pytest-\d+\.json$/.test(n)).sort();
   if (names.length === 0) return { note: 'pytest wrote no coverage (the session did not finish, or our plugin did not load)' };
   const files = names.map((n) => parsePytestCoverage(fs.readFileSync(path.join(dir, n), 'utf8')));
+  const notes = files.map((f) => f.note).filter((n): n is string => !!n);
+  if (notes.length > 0 && files.every((f) => Object.keys(f.tests).length === 0)) return { note: `${files[0].source}: ${notes[0]}` };
   const paths = new WorkspacePaths(root);
   const exists = (rel: string) => fs.existsSync(path.join(root, rel));
   return pytestSpectrum(files, tests, (nodeFile) => paths.relativeOrSelf(nodeFile), exists);

@@ -82,10 +82,24 @@ def _measurer():
     return _SettraceTracer()
 
 
-_MEASURER = None
-if _DIR:
-    _MEASURER = _measurer()
-    _MEASURER.start()
+def _start():
+    measurer = _measurer()
+    try:
+        measurer.start()
+        return measurer
+    except Exception as error:
+        # Never the reason a run fails: the tests run unmeasured, and the report says why.
+        _write({"source": measurer.source, "tests": {}, "collected": {}, "outside": {}, "note": "could not start (%s)" % error})
+        return None
+
+
+def _write(result):
+    with open(os.path.join(_DIR, "pytest-%d.json" % os.getpid()), "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+_MEASURER = _start() if _DIR else None
+if _MEASURER is not None:
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, lambda signum, frame: _killed())
 
@@ -161,7 +175,11 @@ def _finish():
     if _MEASURER is None:
         return
     measurer, _MEASURER = _MEASURER, None
-    buckets, note = measurer.stop()
+    try:
+        buckets, note = measurer.stop()
+    except Exception as error:
+        # Never the reason a run fails: the report says why it has no coverage.
+        buckets, note = {}, "could not be collected (%s)" % error
     result = {"source": measurer.source, "root": _ROOT, "tests": {}, "collected": {}, "outside": {}}
     if note:
         result["note"] = note
@@ -173,8 +191,7 @@ def _finish():
             result["collected"][label[8:]] = lines
         else:
             result["outside"] = lines
-    with open(os.path.join(_DIR, "pytest-%d.json" % os.getpid()), "w", encoding="utf-8") as f:
-        json.dump(result, f)
+    _write(result)
 `;
 
 /**

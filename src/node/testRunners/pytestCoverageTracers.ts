@@ -128,7 +128,8 @@ class _MonitoringTracer:
 
     def start(self):
         mon = sys.monitoring
-        tool = next((t for t in (mon.COVERAGE_ID, 4, 5) if mon.get_tool(t) is None), None)
+        # The coverage id, else one of the two ids PEP 669 leaves unassigned (a coverage tool may hold the first).
+        tool = next((t for t in (mon.COVERAGE_ID, 3, 4) if mon.get_tool(t) is None), None)
         if tool is None:
             raise RuntimeError("no free sys.monitoring tool id")
         mon.use_tool_id(tool, "reflect")

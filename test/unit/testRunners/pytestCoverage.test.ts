@@ -95,6 +95,16 @@ describe('pytest coverage: from our plugin\'s files to a spectrum', () => {
     assert.throws(() => parsePytestCoverage('null'), /not a coverage file/);
   });
 
+  it('a plugin that could not start or collect says so as the run\'s note', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-pycov-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pytest-7.json'), JSON.stringify({ source: 'reflect pytest tracer (sys.monitoring)', tests: {}, collected: {}, outside: {}, note: 'could not start (no free sys.monitoring tool id)' }));
+      assert.deepStrictEqual(readPytestCoverage(dir, dir, [test('tests/test_a.py::t', 'failed')]), { note: 'reflect pytest tracer (sys.monitoring): could not start (no free sys.monitoring tool id)' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reading a folder the session never wrote to gives a note', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-pycov-'));
     try {
