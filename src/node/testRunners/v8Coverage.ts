@@ -1,6 +1,7 @@
 /**
  * Reads the coverage a run's Node processes wrote (NODE_V8_COVERAGE's file per process, and the cuts of our
- * preload, test by test) into lines of workspace source files; processSpectrum.ts makes them a spectrum. *
+ * preload, test by test) into lines of workspace source files; processSpectrum.ts makes them a spectrum.
+ *
  * Code run as written (CommonJS, ES modules) has the file's own offsets. Code a loader or a build produced (tsx,
  * ts-node, tsc into dist/) is mapped back through the source map Node kept in the coverage file's
  * `source-map-cache` (Node keeps it whenever NODE_V8_COVERAGE is set); code that cannot be mapped is left out,
@@ -33,6 +34,8 @@ export function v8Spectrum(dir: string, root: string, tests: TestResult[]): Cove
     if (m) nodeFiles.set(`${m[1]}-${m[2]}`, [...nodeFiles.get(`${m[1]}-${m[2]}`) ?? [], JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile]);
   }
   const paths = new WorkspacePaths(root);
+  // One reading of each source file for all the cuts of the run.
+  const files = new WorkspaceFiles(root);
   const processes: ProcessCoverage[] = [];
   for (const name of names) {
     const m = /^reflect-tests-(\d+-\d+)\.jsonl$/.exec(name);
@@ -40,14 +43,14 @@ export function v8Spectrum(dir: string, root: string, tests: TestResult[]): Cove
     const own = nodeFiles.get(m[1]) ?? [];
     nodeFiles.delete(m[1]);
     const maps = Object.assign({}, ...own.map((f) => f['source-map-cache'] ?? {})) as V8CoverageFile['source-map-cache'];
-    processes.push(cutProcess(fs.readFileSync(path.join(dir, name), 'utf8'), maps, root, paths));
+    processes.push(cutProcess(fs.readFileSync(path.join(dir, name), 'utf8'), maps, files, paths));
   }
-  for (const files of nodeFiles.values()) processes.push({ chunks: files.map((f) => ({ lines: processLines(f, root) })) });
+  for (const coverages of nodeFiles.values()) processes.push({ chunks: coverages.map((f) => ({ lines: processLines(f, root, files) })) });
   return spectrumOf(processes, tests);
 }
 
 /** A process the preload cut at its tests: one chunk per cut, labelled with its test's file and full name. */
-function cutProcess(text: string, maps: V8CoverageFile['source-map-cache'], root: string, paths: WorkspacePaths): ProcessCoverage {
+function cutProcess(text: string, maps: V8CoverageFile['source-map-cache'], files: WorkspaceFiles, paths: WorkspacePaths): ProcessCoverage {
   const p: ProcessCoverage = { chunks: [] };
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -61,14 +64,16 @@ function cutProcess(text: string, maps: V8CoverageFile['source-map-cache'], root
     if (cut.stopped) p.stopped = true;
     if (!cut.result) continue;
     const test = cut.test ? { file: paths.relativeOrSelf(cut.test.file), name: cut.test.names.join(' > ') } : undefined;
-    p.chunks.push({ ...(test ? { test } : {}), lines: processLines({ result: cut.result, 'source-map-cache': maps }, root) });
+    p.chunks.push({ ...(test ? { test } : {}), lines: processLines({ result: cut.result, 'source-map-cache': maps }, files.root, files) });
   }
   return p;
 }
 
-/** The workspace files (their sources, for mapped code) one process ran, with the lines that ran. */
-export function processLines(coverage: V8CoverageFile, root: string): ProcessLines {
-  const files = new WorkspaceFiles(root);
+/**
+ * The workspace files (their sources, for mapped code) one process ran, with the lines that ran. `files` may be
+ * shared between calls on the same root, so each file is read once.
+ */
+export function processLines(coverage: V8CoverageFile, root: string, files = new WorkspaceFiles(root)): ProcessLines {
   const out: ProcessLines = new Map();
   const add = (file: string, lines: Iterable<number>) => {
     const set = out.get(file) ?? new Set<number>();
@@ -113,7 +118,7 @@ function mappedLines(functions: V8Function[], lineLengths: number[], map: NonNul
     // A build older than its sources maps to lines that have moved: leave the file out.
     const content = map.sourcesContent?.[index];
     if (typeof content === 'string' && content !== source) continue;
-    const code = codeLines(source);
+    const code = files.codeLines(file);
     out.set(file, [...lines].filter((l) => code.has(l)));
   }
   return out;
@@ -136,12 +141,19 @@ function hasSourceMapComment(source: string): boolean {
 }
 
 /** Workspace files by path: only existing files inside the root, never in node_modules or a Python environment. */
-class WorkspaceFiles {
+export class WorkspaceFiles {
   private readonly paths: WorkspacePaths;
   private readonly sources = new Map<string, string | undefined>();
+  private readonly code = new Map<string, Set<number>>();
 
-  constructor(private readonly root: string) {
+  constructor(readonly root: string) {
     this.paths = new WorkspacePaths(root);
+  }
+
+  /** The 1-based lines of a workspace file that hold code (cached). */
+  codeLines(rel: string): Set<number> {
+    if (!this.code.has(rel)) this.code.set(rel, codeLines(this.read(rel) ?? ''));
+    return this.code.get(rel)!;
   }
 
   /** Workspace-relative path of a file: URL or path, or undefined when it is not a workspace source file. */
