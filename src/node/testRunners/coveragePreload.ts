@@ -22,6 +22,9 @@ function reflectCoverage() {
   const dir = process.env.NODE_V8_COVERAGE;
   const root = process.env.REFLECT_COVERAGE_ROOT;
   if (!dir || !root) return;
+  // \`node --test\` only starts a process per test file (unless told to run them in itself): nothing to measure.
+  const inItself = process.execArgv.some((a) => /^--(?:experimental-)?test-isolation=none$/.test(a));
+  if (process.execArgv.includes('--test') && !process.env.NODE_TEST_CONTEXT && !inItself) return;
   const fs = require('fs');
   const path = require('path');
   const url = require('url');
