@@ -48,7 +48,7 @@ async function reflectWriteCoverage() {
   if (!reflectCoverageDir || !reflectVitest) return;
   const rawDir = (reflectVitest.coverageProvider && reflectVitest.coverageProvider.coverageFilesDirectory) || reflectPath.join(reflectCoverageDir, '.tmp');
   const out = [];
-  for (const name of fs.readdirSync(rawDir).filter((f) => /^coverage-\\d+\\.json$/.test(f)).sort()) {
+  for (const name of fs.readdirSync(rawDir).filter((f) => /^coverage-[\\w-]+\\.json$/.test(f)).sort()) {
     const raw = JSON.parse(fs.readFileSync(reflectPath.join(rawDir, name), 'utf8'));
     const result = [];
     const cache = {};
