@@ -80,7 +80,12 @@ ReflectVitestReporter.prototype.onTestRunEnd = async function () {
 export function vitestFileSpectrum(root: string, dir: string, tests: TestResult[]): CoverageSpectrum | undefined {
   const files = fs.readdirSync(dir).filter((f) => FILE_PATTERN.test(f)).sort();
   if (files.length === 0) return undefined;
-  const processes = files.map((name) => ({ chunks: [{ lines: processLines(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile, root) }] }));
+  // A worker that ran test files before keeps their scripts, none of whose code ran again: only files with lines
+  // that ran say which test file a raw file belongs to.
+  const processes = files.map((name) => {
+    const lines = processLines(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile, root);
+    return { chunks: [{ lines: new Map([...lines].filter(([, ran]) => ran.size > 0)) }] };
+  });
   const spectrum = spectrumOf(processes, tests);
   if ('note' in spectrum) return undefined;
   return { ...spectrum, source: spectrum.granularity === 'file' ? 'vitest --coverage (v8), per test file' : 'vitest --coverage (v8)' };
