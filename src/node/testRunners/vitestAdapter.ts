@@ -11,6 +11,7 @@ import type { TestResult } from '../../core/types';
 import type { ProcessResult } from '../processTree';
 import { findPackageFile } from './binaries';
 import { istanbulRunSpectrum } from './istanbulCoverage';
+import { VITEST_COVERAGE_REPORTER, vitestFileSpectrum } from './vitestCoverage';
 import { resultsFromEvents } from './reporterEvents';
 import {
   displayCommand, escapeRegex, nodeExecutable, readEvents, REPORTER_PRELUDE, selectedFiles, selectedNames, writeReporter,
@@ -189,7 +190,8 @@ export const vitestAdapter: FrameworkAdapter = {
     if (!nodeApi || !base) throw new TestSetupError(`vitest is not installed in ${ctx.root} (no node_modules/vitest); run npm install there`);
     const tooOld = nodeTooOld(ctx.root);
     if (tooOld) throw new TestSetupError(tooOld);
-    const reporter = writeReporter(ctx, 'reflect-vitest-reporter.mjs', VITEST_REPORTER);
+    const coverage = ctx.coverageDir && !coverageProviderMissing(ctx.root) ? coverageOptions(ctx.root, ctx.coverageDir) : undefined;
+    const reporter = writeReporter(ctx, 'reflect-vitest-reporter.mjs', coverage ? VITEST_REPORTER + VITEST_COVERAGE_REPORTER : VITEST_REPORTER);
     const big = Math.max(ctx.timeoutMs * 2, 5000);
     // No results cache: it would be written into node_modules/.vite, which scratch copies share with the user.
     const options: Record<string, unknown> = { run: true, watch: false, reporters: [reporter], testTimeout: big, hookTimeout: big, cache: false };
@@ -197,7 +199,6 @@ export const vitestAdapter: FrameworkAdapter = {
     const names = selectedNames(ctx.only);
     // Vitest matches the names joined by spaces, suites first; the file name may or may not lead.
     if (names) options.testNamePattern = `(?:^| )(?:${names.map((n) => escapeRegex(n.split(' > ').join(' '))).join('|')})(?: |$)`;
-    const coverage = ctx.coverageDir && !coverageProviderMissing(ctx.root) ? coverageOptions(ctx.root, ctx.coverageDir) : undefined;
     if (coverage) options.coverage = coverage;
     const filters = selectedFiles(ctx.only);
     const driver = writeReporter(ctx, 'reflect-vitest-run.mjs', driverSource(nodeApi));
@@ -206,7 +207,10 @@ export const vitestAdapter: FrameworkAdapter = {
       ...(coverage ? ['--coverage.enabled', '--coverage.provider=v8', '--coverage.reporter=json', `--coverage.reportsDirectory=${String(coverage.reportsDirectory)}`] : []), ...filters];
     return {
       command: nodeExecutable(), args: [driver],
-      env: { ELECTRON_RUN_AS_NODE: '1', REFLECT_VITEST_RUN: JSON.stringify({ filters, options }) },
+      env: {
+        ELECTRON_RUN_AS_NODE: '1', REFLECT_VITEST_RUN: JSON.stringify({ filters, options }),
+        ...(coverage ? { REFLECT_COVERAGE_DIR: String(coverage.reportsDirectory) } : {}),
+      },
       display: displayCommand(shown),
     };
   },
@@ -218,6 +222,8 @@ export const vitestAdapter: FrameworkAdapter = {
   },
   coverage(ctx: RunContext, tests: TestResult[]) {
     const missing = coverageProviderMissing(ctx.root);
-    return missing ? { note: missing } : istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'vitest --coverage (v8)');
+    if (missing) return { note: missing };
+    // Per test file from our reporter; vitest's own report (merged over the run) when the reporter wrote none.
+    return vitestFileSpectrum(ctx.root, ctx.coverageDir ?? '', tests) ?? istanbulRunSpectrum(ctx.root, ctx.coverageDir ?? '', tests, 'vitest --coverage (v8)');
   },
 };

@@ -39,6 +39,7 @@ describe('jest and vitest invocations with and without coverage', () => {
     const options = (env: Record<string, string> | undefined) => (JSON.parse(env?.REFLECT_VITEST_RUN ?? '{}') as { options: Record<string, unknown> }).options;
     const plain = vitestAdapter.prepare(ctx('vitest-project', false));
     assert.strictEqual('coverage' in options(plain.env), false);
+    assert.doesNotMatch(fs.readFileSync(path.join(tmpDir, 'reflect-vitest-reporter.mjs'), 'utf8'), /REFLECT_COVERAGE_DIR/);
     assert.doesNotMatch(plain.display, /coverage/);
     const measured = vitestAdapter.prepare(ctx('vitest-project', true));
     const dir = path.join(tmpDir, 'coverage');
@@ -48,6 +49,9 @@ describe('jest and vitest invocations with and without coverage', () => {
     });
     const { coverage: _, ...rest } = options(measured.env);
     assert.deepStrictEqual(rest, options(plain.env));
+    assert.deepStrictEqual([plain.env?.REFLECT_COVERAGE_DIR, measured.env?.REFLECT_COVERAGE_DIR], [undefined, dir]);
+    const reporter = fs.readFileSync(path.join(tmpDir, 'reflect-vitest-reporter.mjs'), 'utf8');
+    assert.match(reporter, /REFLECT_COVERAGE_DIR/);
     assert.match(measured.display, / --coverage\.enabled --coverage\.provider=v8 --coverage\.reporter=json --coverage\.reportsDirectory=/);
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { TestResult } from '../../../src/core/types';
 import { jestFileSpectrum } from '../../../src/node/testRunners/jestCoverage';
+import { vitestFileSpectrum } from '../../../src/node/testRunners/vitestCoverage';
 
 const result = (file: string, status: TestResult['status']): TestResult => ({ id: `${file}::t`, file, name: 't', status, durationMs: 1 });
 
@@ -56,5 +57,49 @@ describe('jest coverage per test file (what our reporter writes)', () => {
     write(2, path.join(root, 'test', 'ab.test.js'), [ranOnly('b')]);
     assert.deepStrictEqual(jestFileSpectrum(root, dir, [result('test/ab.test.js', 'timedOut')])?.entries,
       [{ label: 'test/ab.test.js', failed: true, lines: { 'src/ab.js': [1, 2, 3, 4, 5, 6, 7] } }]);
+  });
+});
+
+describe('vitest coverage per test file (what our reporter writes)', () => {
+  let root: string;
+  let dir: string;
+  const SOURCE = 'export function a() {\n  return 1;\n}\n';
+  const TEST = 'a();\n';
+  beforeEach(() => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-vitestcov-')));
+    root = path.join(tmp, 'w');
+    dir = path.join(tmp, 'cov');
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'test'));
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(root, 'src', 'a.js'), SOURCE);
+    for (const t of ['one', 'two']) fs.writeFileSync(path.join(root, 'test', `${t}.test.js`), TEST);
+  });
+  afterEach(() => fs.rmSync(path.dirname(root), { recursive: true, force: true }));
+
+  const script = (rel: string, text: string, ran: boolean) => ({
+    url: pathToFileURL(path.join(root, rel)).href,
+    functions: [{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: text.length, count: ran ? 1 : 0 }] }],
+  });
+  const write = (n: number, scripts: unknown[]) => fs.writeFileSync(path.join(dir, `vitest-file-${n}.json`), JSON.stringify({ result: scripts, 'source-map-cache': {} }));
+  const tests = [result('test/one.test.js', 'failed'), result('test/two.test.js', 'passed')];
+
+  it('groups each raw file by the one test file it ran', () => {
+    write(1, [script('test/one.test.js', TEST, true), script('src/a.js', SOURCE, true)]);
+    write(2, [script('test/two.test.js', TEST, true), script('test/one.test.js', TEST, false)]);
+    assert.deepStrictEqual(vitestFileSpectrum(root, dir, tests), {
+      granularity: 'file', source: 'vitest --coverage (v8), per test file', entries: [
+        { label: 'test/one.test.js', failed: true, lines: { 'src/a.js': [1, 2, 3] } },
+        { label: 'test/two.test.js', failed: false, lines: {} },
+      ],
+    });
+  });
+
+  it('is one run entry when a raw file ran two test files, and nothing when the reporter wrote nothing', () => {
+    assert.strictEqual(vitestFileSpectrum(root, dir, tests), undefined);
+    write(1, [script('test/one.test.js', TEST, true), script('test/two.test.js', TEST, true), script('src/a.js', SOURCE, true)]);
+    assert.deepStrictEqual(vitestFileSpectrum(root, dir, tests), {
+      granularity: 'run', source: 'vitest --coverage (v8)', entries: [{ label: 'run', failed: true, lines: { 'src/a.js': [1, 2, 3] } }],
+    });
   });
 });
