@@ -42,7 +42,7 @@ describe('coverage of jest and vitest runs', function () {
       'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8],
       'src/stats/compare.js': [2, 3, 4, 11],
     };
-    const JEST_SOURCE = 'jest --coverage (v8), per test file';
+    const JEST_SOURCE = 'jest --coverage (v8)';
     beforeEach(() => {
       dir = copyBugProject(project('js-jest-quartiles'));
       // A passing test of its own that alone runs compareNumbersDesc (compare.js lines 7-9).
@@ -95,7 +95,7 @@ describe('coverage of jest and vitest runs', function () {
 
   describe('vitest (V8, ts-alias-duration: toSeconds behind a path alias adds instead of multiplying)', () => {
     const DURATION = { 'src/duration.ts': [1, 4, 5, 6, 7, 8, 9, 10], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14] };
-    const VITEST_SOURCE = 'vitest --coverage (v8), per test file';
+    const VITEST_SOURCE = 'vitest --coverage (v8)';
 
     it('reports the TypeScript lines each test file ran, the buggy line 13 of units.ts in the failing file\'s entry only', async () => {
       dir = copyBugProject(project('ts-alias-duration'));

