@@ -1,7 +1,7 @@
 // Benchmark of the model's context (npm run perf:context): does the FIRST actor prompt hold the file the fix
 // changes and every line it changes? No model is needed: the real engine runs each project's real tests, builds
 // its prompt and sends it to a recording OpenAI-protocol server on 127.0.0.1, which answers with no edit.
-//   node perf/context.js [--suite multifile|humanevalfix] [--only ID,ID] [--limit N] [--json FILE]
+//   node perf/context.js [--suite multifile|humanevalfix] [--only ID,ID] [--limit N] [--json FILE] [--no-coverage]
 // multifile: test/fixtures/multifile-bugs (fix.diff per project); humanevalfix: /work/shared/bench/humanevalfix-js.jsonl
 // (or --file PATH), the canonical solution as the fix. Also times context assembly (median of 5, after the baseline).
 // Needs `npm run compile-tests` (out/); the npm script runs it.
@@ -64,7 +64,7 @@ async function measure(c, dir, server) {
   let baseline;
   const setup = {
     root: dir, provider: { kind: 'openai', baseURL: server.baseURL, model: 'recorder', apiKey: 'bench' },
-    options: { ...DEFAULT_LOOP_OPTIONS, rounds: 1, candidates: 1, flakyRetries: 0, concurrency: 1, testTimeoutMs: 10_000 },
+    options: { ...DEFAULT_LOOP_OPTIONS, rounds: 1, candidates: 1, flakyRetries: 0, concurrency: 1, testTimeoutMs: 10_000, ...(args.noCoverage ? { coverage: false } : {}) },
   };
   const run = runEngine(setup, new AbortController().signal);
   let error;
@@ -164,6 +164,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--file') { a.file = v; i++; }
     else if (argv[i] === '--only') { a.only = v.split(','); i++; }
     else if (argv[i] === '--limit') { a.limit = Number(v); i++; }
+    else if (argv[i] === '--no-coverage') a.noCoverage = true;
     else if (argv[i] === '--json') { a.json = v; i++; }
     else throw new Error(`unknown argument ${argv[i]}`);
   }
