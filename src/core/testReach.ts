@@ -64,6 +64,11 @@ export async function unitsReachedBy(
   return out;
 }
 
+/** True for paths in installed packages or build output, which are never worth quoting or mutating. */
+export function isInstalledOrBuilt(path: string): boolean {
+  return /(^|\/)(node_modules|dist|out|build)\//.test(path);
+}
+
 /**
  * Code the failing tests ran (by coverage) that the call graph did not reach: calls through registries,
  * callbacks, dynamic imports or dispatch the resolver cannot follow. The innermost functions and methods (and
@@ -75,7 +80,7 @@ export async function unitsRunByFailingTests(
 ): Promise<{ unit: Unit; suspicion: number }[]> {
   const found: { unit: Unit; suspicion: number }[] = [];
   for (const path of scores.failingFiles()) {
-    if (isTestFile(path) || /(^|\/)(node_modules|dist|out|build)\//.test(path)) continue;
+    if (isTestFile(path) || isInstalledOrBuilt(path)) continue;
     const file = await load(path);
     const defs = file?.outline?.definitions ?? [];
     if (!file) continue;

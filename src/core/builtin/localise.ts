@@ -8,7 +8,7 @@
  * evidence, never by name.
  */
 import { coverageFactor, type LineScores } from '../spectrum';
-import { createFileLoader, createModuleResolver, unitsReachedBy, unitsRunByFailingTests } from '../testReach';
+import { createFileLoader, createModuleResolver, isInstalledOrBuilt, unitsReachedBy, unitsRunByFailingTests } from '../testReach';
 import type { LanguageId, SourceFiles, SyntaxNode, SyntaxParser } from '../ports';
 import type { TestResult } from '../types';
 
@@ -40,7 +40,7 @@ export async function localiseFaults(input: LocaliseInput): Promise<Suspicion> {
   const { failures, files, syntax } = input;
   const maxChars = input.maxFileChars ?? 200_000;
   const all = await files.list();
-  const sources = all.filter((p) => !input.isTestFile(p) && syntax.languageOf(p) && !/(^|\/)(node_modules|dist|out|build)\//.test(p));
+  const sources = all.filter((p) => !input.isTestFile(p) && syntax.languageOf(p) && !isInstalledOrBuilt(p));
   const suspicion: Suspicion = new Map();
   const bump = (file: string, line: number, value: number) => {
     let lines = suspicion.get(file);

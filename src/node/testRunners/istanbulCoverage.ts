@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CoverageSpectrum, TestResult } from '../../core/types';
 import { isTestFile } from '../../core/testFiles';
-import { codeLines } from './v8Lines';
+import { WorkspaceFiles } from './v8Coverage';
 
 /** A position in istanbul's maps: 1-based line, 0-based column. */
 interface IstanbulPosition {
@@ -57,45 +57,21 @@ export function linesRun(map: IstanbulCoverageMap): Map<string, number[]> {
 }
 
 /**
- * Keeps the workspace's own source files: absolute paths made relative to `root` ('/' separators; a root that
- * is reached through a symlink is compared by real paths too), files that exist there, never node_modules,
- * Python environments, test files or anything outside the root; in each file only the lines that hold code.
+ * Keeps the workspace's own source files: absolute paths made relative to `root` (through symbolic links too),
+ * files that exist there, never node_modules, Python environments, dot-folders, test files or anything outside
+ * the root; in each file only the lines that hold code.
  */
 export function workspaceLines(root: string, lines: Map<string, number[]>): Record<string, number[]> {
-  const realRoot = realPath(root);
+  const files = new WorkspaceFiles(root);
   const out: Record<string, number[]> = {};
   for (const [file, run] of lines) {
-    const rel = relativeInside(root, file) ?? relativeInside(realRoot, file) ?? relativeInside(realRoot, realPath(file));
-    if (!rel || rel.split('/').some((part) => EXCLUDED_DIRS.has(part)) || isTestFile(rel)) continue;
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(root, rel), 'utf8');
-    } catch {
-      continue;
-    }
-    const code = codeLines(text);
+    const rel = path.isAbsolute(file) ? files.relative(file) : undefined;
+    if (!rel || isTestFile(rel)) continue;
+    const code = files.codeLines(rel);
     const kept = run.filter((line) => code.has(line));
     if (kept.length > 0) out[rel] = kept;
   }
   return out;
-}
-
-const EXCLUDED_DIRS = new Set(['node_modules', 'site-packages', '.venv', 'venv', '.git']);
-
-/** `file` relative to `dir` with '/' separators, or undefined when it is not inside `dir`. */
-function relativeInside(dir: string, file: string): string | undefined {
-  if (!path.isAbsolute(file)) return undefined;
-  const rel = path.relative(dir, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).join('/');
-}
-
-function realPath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 /**

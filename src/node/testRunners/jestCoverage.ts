@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isTestFile } from '../../core/testFiles';
 import type { CoverageEntry, CoverageSpectrum, TestResult } from '../../core/types';
-import { processLines, V8CoverageFile } from './v8Coverage';
+import { WorkspacePaths } from './stackFrames';
+import { processLines, V8CoverageFile, WorkspaceFiles } from './v8Coverage';
 
 /** The name of each per-test-file coverage file our reporter writes: `jest-file-<n>.json`. */
 const FILE_PATTERN = /^jest-file-\d+\.json$/;
@@ -67,35 +68,20 @@ export function jestFileSpectrum(root: string, dir: string, tests: TestResult[])
   const files = fs.readdirSync(dir).filter((f) => FILE_PATTERN.test(f)).sort();
   if (files.length === 0) return undefined;
   const entries = new Map<string, CoverageEntry>();
+  const paths = new WorkspacePaths(root);
+  // One reading of each source file for every test file's coverage.
+  const sources = new WorkspaceFiles(root);
   for (const name of files) {
     const coverage = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile & { testFile?: string };
-    const label = labelOf(root, coverage.testFile ?? '');
+    // The test file as the report names it: workspace-relative, through symbolic links too.
+    const label = paths.relativeOrSelf(coverage.testFile ?? '');
     const entry = entries.get(label) ?? { label, failed: tests.some((t) => t.file === label && (t.status === 'failed' || t.status === 'timedOut')), lines: {} };
     entries.set(label, entry);
-    for (const [file, lines] of processLines(coverage, root)) {
+    for (const [file, lines] of processLines(coverage, root, sources)) {
       if (isTestFile(file) || lines.size === 0) continue;
       entry.lines[file] = [...new Set([...(entry.lines[file] ?? []), ...lines])].sort((a, b) => a - b);
     }
   }
   const sorted = [...entries.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   return { granularity: 'file', source: 'jest --coverage (v8)', entries: sorted };
-}
-
-/** A test file as the report names it: relative to the root with '/', real paths compared when needed. */
-function labelOf(root: string, file: string): string {
-  for (const base of [root, safeRealPath(root)]) {
-    for (const f of [file, safeRealPath(file)]) {
-      const rel = path.relative(base, f);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
-    }
-  }
-  return file;
-}
-
-function safeRealPath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }

@@ -82,9 +82,16 @@ export function loadSourceMap(file: string, maxBytes = MAX_SOURCE_MAP_BYTES): Lo
 /** The URL in the last sourceMappingURL comment of `file`, if it has one. */
 function mappingUrlOf(file: string, maxBytes: number): string | undefined {
   if (fileSize(file) > maxBytes) return undefined;
-  const text = fs.readFileSync(file, 'utf8');
-  // The comment is at the end of the file; look at the last few lines only.
-  const lines = text.trimEnd().split('\n').slice(-3).reverse();
+  return sourceMappingUrlIn(fs.readFileSync(file, 'utf8'));
+}
+
+/** The URL in the last sourceMappingURL comment of generated code, if it has one. */
+export function sourceMappingUrlIn(text: string): string | undefined {
+  // The comment is at the end of the file; look at the last few lines only (an inline map's line can be long).
+  const end = text.trimEnd();
+  let start = end.length;
+  for (let n = 0; n < 3 && start > 0; n++) start = end.lastIndexOf('\n', start - 1);
+  const lines = end.slice(Math.max(0, start)).split('\n').reverse();
   for (const line of lines) {
     const m = MAPPING_URL.exec(line.trim());
     if (m) return m[1];

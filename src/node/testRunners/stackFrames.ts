@@ -16,6 +16,7 @@ export class WorkspacePaths {
   /** The source maps read while this object lives (one test run): each built file's map is read once. */
   readonly sourceMaps = new SourceMapCache();
   private readonly existing = new Map<string, boolean>();
+  private readonly realPaths = new Map<string, string | undefined>();
 
   constructor(readonly root: string) {
     const roots = [path.resolve(root)];
@@ -40,11 +41,30 @@ export class WorkspacePaths {
     }
     if (p.startsWith('node:') || p.startsWith('internal/') || p.startsWith('<')) return undefined;
     if (!path.isAbsolute(p)) p = path.resolve(this.roots[0], p);
+    // A path outside the root may still lead into it through a symbolic link (a linked package, a linked root).
+    return this.under(p) ?? this.under(this.realPath(p));
+  }
+
+  private under(p: string | undefined): string | undefined {
+    if (p === undefined) return undefined;
     for (const r of this.roots) {
       const rel = path.relative(r, p);
       if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
     }
     return undefined;
+  }
+
+  private realPath(p: string): string | undefined {
+    if (!this.realPaths.has(p)) {
+      let real: string | undefined;
+      try {
+        real = fs.realpathSync(p);
+      } catch {
+        real = undefined;
+      }
+      this.realPaths.set(p, real === p ? undefined : real);
+    }
+    return this.realPaths.get(p);
   }
 
   /**
@@ -71,8 +91,8 @@ export class WorkspacePaths {
   }
 }
 
-/** True for frames that are not the user's code. */
-function isForeign(rel: string): boolean {
+/** True for workspace paths that are not the user's code (installed packages, Python environments). */
+export function isForeign(rel: string): boolean {
   return rel.split('/').some((part) => part === 'node_modules' || part === '.venv' || part === 'venv' || part === 'site-packages');
 }
 

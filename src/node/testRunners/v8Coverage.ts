@@ -12,7 +12,8 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { CoverageSpectrum, TestResult } from '../../core/types';
 import { ProcessCoverage, ProcessLines, spectrumOf } from './processSpectrum';
-import { WorkspacePaths } from './stackFrames';
+import { sourceMappingUrlIn } from './sourceMaps';
+import { isForeign, WorkspacePaths } from './stackFrames';
 import { codeLines, coverageEnd, LineSourceMap, linesRunAsWritten, linesRunMapped, V8Function } from './v8Lines';
 
 /** What NODE_V8_COVERAGE writes for one process. */
@@ -100,7 +101,7 @@ function asWritten(functions: V8Function[], file: string, files: WorkspaceFiles)
   // TypeScript and JSX never run as written: without a source map, there is no telling which lines ran.
   if (/\.(?:[cm]?tsx?|jsx)$/.test(file)) return undefined;
   const source = files.read(file);
-  if (source === undefined || hasSourceMapComment(source) || coverageEnd(functions) > source.length) return undefined;
+  if (source === undefined || sourceMappingUrlIn(source) !== undefined || coverageEnd(functions) > source.length) return undefined;
   return linesRunAsWritten(functions, source);
 }
 
@@ -136,11 +137,7 @@ function sourceFile(source: string | null | undefined, sourceRoot: string | unde
   }
 }
 
-function hasSourceMapComment(source: string): boolean {
-  return /\/\/[#@] sourceMappingURL=\S+\s*$/.test(source.slice(-4096));
-}
-
-/** Workspace files by path: only existing files inside the root, never in node_modules or a Python environment. */
+/** Workspace files by path: only existing files inside the root, never in node_modules, a Python environment or a dot-folder. */
 export class WorkspaceFiles {
   private readonly paths: WorkspacePaths;
   private readonly sources = new Map<string, string | undefined>();
@@ -165,7 +162,7 @@ export class WorkspaceFiles {
       return undefined;
     }
     const rel = this.paths.relative(file);
-    if (!rel || rel.split('/').some((part) => part === 'node_modules' || part === 'site-packages' || part === '.venv' || part.startsWith('.'))) return undefined;
+    if (!rel || isForeign(rel) || rel.split('/').some((part) => part.startsWith('.'))) return undefined;
     return this.read(rel) === undefined ? undefined : rel;
   }
 

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CoverageSpectrum, TestResult } from '../../core/types';
 import { spectrumOf } from './processSpectrum';
-import { processLines, V8CoverageFile } from './v8Coverage';
+import { processLines, V8CoverageFile, WorkspaceFiles } from './v8Coverage';
 
 const FILE_PATTERN = /^vitest-file-\d+\.json$/;
 
@@ -82,8 +82,9 @@ export function vitestFileSpectrum(root: string, dir: string, tests: TestResult[
   if (files.length === 0) return undefined;
   // A worker that ran test files before keeps their scripts, none of whose code ran again: only files with lines
   // that ran say which test file a raw file belongs to.
+  const sources = new WorkspaceFiles(root);
   const processes = files.map((name) => {
-    const lines = processLines(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile, root);
+    const lines = processLines(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as V8CoverageFile, root, sources);
     return { chunks: [{ lines: new Map([...lines].filter(([, ran]) => ran.size > 0)) }] };
   });
   const spectrum = spectrumOf(processes, tests);
