@@ -6,6 +6,7 @@ import * as path from 'path';
 import { CRITIC_SYSTEM_PROMPT } from '../../src/core/prompts';
 import { defaultLessonsFile } from '../../src/node/lessonStore';
 import { repoRoot } from '../support/fixtures';
+import { writeProject } from '../support/gitProject';
 import { lastUserMessage, RecordedRequest, ReplyScript, ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
 
 /** `reflect fix` end to end: the real CLI process, a project created here (not in the repository), a real server. */
@@ -59,12 +60,8 @@ describe('reflect fix (the CLI process)', function () {
   let dir: string;
   let cache: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cli-words-'));
+    dir = writeProject('cli-words', PROJECT);
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-cli-cache-'));
-    for (const [file, text] of Object.entries(PROJECT)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
   });
   afterEach(async () => {
     await server?.close();

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { CRITIC_SYSTEM_PROMPT } from '../../src/core/prompts';
 import type { Candidate, Trace } from '../../src/core/types';
 import { repoRoot } from '../support/fixtures';
+import { writeProject } from '../support/gitProject';
 import { lastUserMessage, ReplyScript, ScriptedOpenAIServer, startScriptedOpenAIServer } from '../support/scriptedOpenAIServer';
 
 /**
@@ -100,12 +101,8 @@ describe('reflect fix trusts only a real green', function () {
   let dir: string;
   let cache: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-trust-'));
+    dir = writeProject('trust', PROJECT);
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'reflect-trust-cache-'));
-    for (const [file, text] of Object.entries(PROJECT)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
   });
   afterEach(async () => {
     await server?.close();
