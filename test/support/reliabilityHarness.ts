@@ -12,13 +12,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from './fixtures';
+import { WORDS_BUG as BUGGY_LINE, WORDS_FIX as FIXED_LINE } from './gitProject';
 import type { ScriptedOpenAIServer } from './scriptedOpenAIServer';
 
 export const CLI = path.join(repoRoot, 'out', 'src', 'cli.js');
 export const SECRET = 'sk-reliability-SECRET-0123456789abcdef';
 
-export const BUGGY_LINE = '  return word[0].toUpperCase() + word.slice(0);';
-export const FIXED_LINE = '  return word[0].toUpperCase() + word.slice(1);';
+/** The buggy line of the project and its fix (the same one-line bug as gitProject's words project). */
+export { BUGGY_LINE, FIXED_LINE };
 
 /** The project every case starts from: one failing node:test test, fixable by one line. */
 export const BASE_PROJECT: Record<string, string> = {
